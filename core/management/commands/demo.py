@@ -1,0 +1,49 @@
+"""``parvis demo``: a complete demo instance on SQLite, with its background worker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from core.celery import worker_command
+from core.demo import ensure_admin, load_demo
+
+
+class Command(BaseCommand):
+    help = "Start a demo instance: SQLite, demo data, an administrator, web server and worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Prepare the database and data, then exit."
+        )
+
+    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+        self.stdout.write(f"Parvis demo — data in {settings.DATA_DIR}")
+        call_command("migrate", interactive=False, verbosity=0)
+        email, password = ensure_admin()
+        created = load_demo()
+        if created:
+            self.stdout.write("Demo data loaded: Saint-Aubin-des-Prés and Collectif Santé Environnement.")
+        base = f"http://localhost:{port}"
+        self.stdout.write(self.style.SUCCESS(
+            f"\n  Site:   {base}/\n  Admin:  {base}/admin/\n"
+            f"  Login:  {email}\n  Password: {password}\n"
+            f"  Mail sent by the demo is written to {settings.EMAIL_FILE_PATH}\n"
+        ))
+        if no_serve:
+            return
+        worker = subprocess.Popen(worker_command(), env={**os.environ, "PARVIS_MODE": "demo"})
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()

@@ -1,0 +1,43 @@
+"""URL map: core pages, accounts, the Wagtail admin, then each plugin under ``/<slug>/``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+
+from core import views
+from core.plugin_host import call_each
+
+core_patterns = (
+    [
+        path("", views.home, name="home"),
+        path("o/<slug:slug>/", views.organisation_home, name="organisation"),
+        path("spaces/<slug:slug>/", views.space_detail, name="space"),
+    ],
+    "core",
+)
+
+urlpatterns = [
+    path("", include(core_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+# Each plugin's URLs live under /<slug>/ in the namespace <slug> (see PluginGateMiddleware).
+for slug, patterns in call_each("urlpatterns"):
+    if slug == "core":
+        continue
+    urlpatterns.append(path(f"{slug}/", include((patterns, slug), namespace=slug)))
+
+if settings.MODE != "production":
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the content pages agents write (legal notices, news) last.
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,1 @@
+"""ActivityPub federation of Parvis instances (actors, WebFinger, NodeInfo, inbox, outbox)."""

@@ -1,0 +1,117 @@
+"""The ``parvis`` command: clear one-line errors, and the demo set-up."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_parvis(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
+               timeout: int = 120) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PARVIS_MODE", "PARVIS_DATA_DIR"}}
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-c", "from core.cli import main; main()", *args],
+        env=base, cwd=cwd, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def assert_one_clean_error(result: subprocess.CompletedProcess, *fragments: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("mysql://user:pw@localhost/parvis", "Parvis supports PostgreSQL"),
+        ("nonsense://", "DATABASE_URL is not valid"),
+    ],
+)
+def test_bad_database_url_gives_one_clear_line(tmp_path, url, fragment):
+    result = run_parvis("check", env={"PARVIS_MODE": "demo", "PARVIS_DATA_DIR": str(tmp_path),
+                                      "DATABASE_URL": url})
+    assert_one_clean_error(result, "parvis: error:", fragment)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_production_without_secret_key_is_refused(tmp_path):
+    env = {"PARVIS_MODE": "production", "PARVIS_DATA_DIR": str(tmp_path),
+           "DJANGO_SECRET_KEY": "", "PARVIS_SECRET_KEY": ""}
+    result = run_parvis("check", env=env)
+    assert_one_clean_error(result, "DJANGO_SECRET_KEY is not set")
+
+
+def test_unknown_mode_is_refused(tmp_path):
+    result = run_parvis("check", env={"PARVIS_MODE": "staging", "PARVIS_DATA_DIR": str(tmp_path)})
+    assert_one_clean_error(result, "PARVIS_MODE='staging' is not known")
+
+
+def test_unreachable_database_gives_one_clear_line(tmp_path):
+    env = {"PARVIS_MODE": "demo", "PARVIS_DATA_DIR": str(tmp_path),
+           "DATABASE_URL": "postgres://parvis:pw@127.0.0.1:9/parvis"}
+    result = run_parvis("migrate", env=env)
+    assert_one_clean_error(result, "parvis: error: cannot use the database", "DATABASE_URL")
+
+
+def _fake_distribution(root: Path, name: str, entry_point: str) -> None:
+    info = root / f"{name}-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(f"[parvis.plugins]\n{entry_point}\n")
+
+
+def test_plugin_whose_module_is_missing_is_reported_by_the_checks(tmp_path):
+    site = tmp_path / "site"
+    _fake_distribution(site, "broken_plugin", "broken = does_not_exist.hooks")
+    env = {"PARVIS_MODE": "demo", "PARVIS_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    result = run_parvis("check", env=env)
+    assert_one_clean_error(result, "parvis.E002", "'broken'", "pip uninstall broken_plugin")
+
+
+def test_incompatible_plugin_is_reported_and_not_loaded(tmp_path):
+    site = tmp_path / "site"
+    _fake_distribution(site, "future_plugin", "future = future_plugin.hooks")
+    package = site / "future_plugin"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "hooks.py").write_text(
+        "from core.plugins import PluginInfo\n"
+        "plugin = PluginInfo(name='Future', version='3.0', description='', licence='MIT',"
+        " core_compatibility='>=9.0')\n"
+    )
+    env = {"PARVIS_MODE": "demo", "PARVIS_DATA_DIR": str(tmp_path / "data"),
+           "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    result = run_parvis("check", env=env)
+    assert_one_clean_error(result, "parvis.E003", "requires Parvis >=9.0")
+    listing = run_parvis("plugins", env=env)
+    assert listing.returncode == 0, listing.stderr
+    line = next(line for line in listing.stdout.splitlines() if line.startswith("future "))
+    assert " NO " in line
+
+
+def test_demo_prepares_a_database_with_both_organisations(tmp_path):
+    result = run_parvis("demo", "--no-serve", env={"PARVIS_DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Password:" in result.stdout
+    password = result.stdout.split("Password:")[1].split()[0]
+    with sqlite3.connect(tmp_path / "parvis.sqlite3") as db:
+        names = {row[0] for row in db.execute("select name from core_organisation")}
+        spaces = db.execute("select count(*) from core_space where is_published").fetchone()[0]
+        (hashed,) = db.execute("select password from core_user where is_superuser").fetchone()
+    assert names == {"Saint-Aubin-des-Prés", "Collectif Santé Environnement"}
+    assert spaces == 2
+    assert password not in hashed and hashed.startswith(("pbkdf2", "argon2"))
+    # A second run keeps the data and prints fresh credentials.
+    again = run_parvis("demo", "--no-serve", env={"PARVIS_DATA_DIR": str(tmp_path)}, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(tmp_path / "parvis.sqlite3") as db:
+        assert db.execute("select count(*) from core_organisation").fetchone()[0] == 2

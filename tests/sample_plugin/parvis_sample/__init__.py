@@ -1,0 +1,1 @@
+"""A sample third-party Parvis plugin: a suggestion box."""
