@@ -1,0 +1,7 @@
+"""``python -m core.ledger``: the standalone verifier."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
