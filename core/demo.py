@@ -72,6 +72,9 @@ def load_demo() -> DemoContext | None:
         for organisation in (commune, association):
             Membership.objects.get_or_create(user=admin, organisation=organisation, role=Role.ADMIN)
     demo = DemoContext(commune=commune, association=association, spaces=spaces, admin=admin)
+    from core.identity.demo import load_identity_demo
+
+    load_identity_demo(demo)
     for _slug, _result in call_each("demo_data", demo=demo):
         pass
     return demo

@@ -7,15 +7,54 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.plugins import NavigationItem, PeriodicTask, hookimpl
+from core.identity.hooks import verification_methods  # noqa: F401 - the built-in methods
+from core.plugins import NavigationItem, NotificationKind, PeriodicTask, hookimpl
 
 
 @hookimpl
 def navigation_items(request):
-    return [NavigationItem(label=_("Accueil"), url=reverse("core:home"), order=0)]
+    items = [
+        NavigationItem(label=_("Accueil"), url=reverse("core:home"), order=0),
+        NavigationItem(label=_("Rechercher"), url=reverse("search:search"), order=900),
+    ]
+    if request.user.is_authenticated:
+        items.append(NavigationItem(label=_("Mes contributions"), url=reverse("contributions:mine"), order=910))
+        items.append(NavigationItem(label=_("Notifications"), url=reverse("notifications:inbox"), order=920))
+    return items
 
 
 @hookimpl
 def periodic_tasks():
-    # Lets operators see on the admin dashboard that the scheduler and a worker are alive.
-    return [PeriodicTask(name="core.scheduler-heartbeat", task="core.ping", every=timedelta(minutes=5))]
+    return [
+        # Lets operators see that the scheduler and a worker are alive.
+        PeriodicTask(name="core.scheduler-heartbeat", task="core.ping", every=timedelta(minutes=5)),
+        PeriodicTask(
+            name="contributions.phase-activity", task="contributions.record_phase_activity",
+            every=timedelta(minutes=15),
+        ),
+        PeriodicTask(name="participation.flush-pending", task="participation.flush_pending", every=timedelta(seconds=10)),
+        PeriodicTask(name="participation.publish-heads", task="participation.publish_heads", every=timedelta(minutes=10)),
+        PeriodicTask(name="identity.purge-expired", task="identity.purge_expired", every=timedelta(hours=24)),
+        PeriodicTask(
+            name="notifications.daily-digest", task="notifications.send_daily_digests",
+            every=timedelta(hours=24),
+        ),
+    ]
+
+
+@hookimpl
+def notification_kinds():
+    return [
+        NotificationKind("status_changed", _("Changement de statut d'une contribution suivie")),
+        NotificationKind("answer_published", _("Réponse officielle à une contribution suivie")),
+        NotificationKind("comment_reply", _("Réponse à l'un de mes commentaires")),
+        NotificationKind("space_message", _("Message des organisateurs d'un espace suivi")),
+    ]
+
+
+@hookimpl
+def sample_pages():
+    # The core's pages and the account pages, for the every-page gates (docs/gates.md).
+    from core.sample_pages import sample_pages as core_sample_pages
+
+    return core_sample_pages()

@@ -19,7 +19,18 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
     from django.urls import URLPattern, URLResolver
 
-    from core.plugins import ComponentType, DemoContext, NavigationItem, PeriodicTask
+    from core.plugins import (
+        ComponentType,
+        ContributionKind,
+        DemoContext,
+        NavigationItem,
+        NotificationKind,
+        ParticipationSubjectType,
+        PeriodicTask,
+        SamplePage,
+        SearchDocumentData,
+        VerificationMethod,
+    )
 
 hookspec = pluggy.HookspecMarker("parvis")
 
@@ -64,4 +75,78 @@ def demo_data(demo: DemoContext) -> None:
 
     Called once on an empty demo database, inside a transaction; must be idempotent-safe
     (create, do not assume rows exist).
+    """
+
+
+@hookspec
+def contribution_kinds() -> list[ContributionKind]:
+    """*Per plugin.* The kinds of contribution the plugin registers with the shared services.
+
+    Each contribution (a petition, a proposal, a map point...) is registered through
+    :func:`core.contributions.services.register_contribution`; its kind decides its public
+    status workflow, whether it can be commented on and followed.
+    """
+
+
+@hookspec
+def notification_kinds() -> list[NotificationKind]:
+    """*Per plugin.* The kinds of notification the plugin sends through
+    :func:`core.notifications.services.notify`."""
+
+
+@hookspec
+def search_documents(organisation_ids: list[int] | None) -> list[SearchDocumentData]:
+    """*Per plugin.* Public content that is not a registered contribution, for the search.
+
+    Called by ``parvis search_reindex`` (``organisation_ids`` is ``None``: everything).
+    Contributions registered with the shared services are indexed by the core already.
+    """
+
+
+@hookspec
+def sample_pages() -> list[SamplePage]:
+    """*Per plugin.* Every page and form of the plugin, with what it needs, for the gates.
+
+    Each named URL pattern of the plugin is declared at least once as a
+    :class:`~core.plugins.SamplePage` (URL, roles and expected statuses, forms, how to create
+    N listed items). The every-page gates (``tests/gates/``, see ``docs/gates.md``) visit them
+    all: permissions matrix, query budgets, hostile input, accessibility in a real browser. A
+    URL pattern without a declaration fails the gates. Called with no organisation: declare
+    every page, whether or not an organisation enabled the plugin.
+    """
+
+
+@hookspec
+def verification_methods() -> list[VerificationMethod]:
+    """*Per plugin.* The ways people can prove who they are, where they live, their age or a
+    membership, as :class:`~core.plugins.VerificationMethod`.
+
+    Methods are instance-wide. A plugin's method is stored as ``"<slug>.<key>"``; the plugin
+    records a successful verification with :func:`core.identity.services.record_verification`.
+    :func:`core.identity.services.check_eligibility` offers a method's ``start_url`` to people
+    who lack what it proves. The core declares ``email``, ``census``, ``in_person``, ``postal``
+    and one ``oidc:<provider>`` per configured OpenID Connect provider.
+    """
+
+
+@hookspec
+def participation_subject_types() -> list[ParticipationSubjectType]:
+    """*Per plugin.* The kinds of vote or petition the plugin records through the shared
+    participation services (:mod:`core.participation.services`).
+
+    A subject is named ``"<plugin slug>:<type key>:<object id>"`` (for example
+    ``"petitions:petition:42"``); that key is also the id of its verifiable ledger. The core
+    keeps one participation record per person and subject whatever the channel (web, paper,
+    assisted, partner), the agents' paper entry and CSV import, the printable form and the
+    public ledger pages.
+    """
+
+
+@hookspec
+def ledger_head_published(subject_key: str, head: dict[str, Any]) -> None:
+    """A signed tree head of the ledger of ``subject_key`` was just stored.
+
+    ``head`` is the published head (``{"at", "key_id", "log", "root", "signature", "size"}``,
+    see ``docs/ledger.md``). Called inside the transaction that stores the head: write rows
+    (for example an outbox activity), do no network I/O. Federation publishes heads this way.
     """

@@ -10,13 +10,25 @@ from core.plugin_host import registry
 
 
 def organisation_for(request: HttpRequest):
-    """The organisation whose Wagtail site matches the request's host name, if any."""
+    """The organisation whose Wagtail site matches the request's host name, if any.
+
+    Cached per host name for a minute: every page needs it, and it changes rarely.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+
     from core.models import Organisation
 
+    seconds = settings.PARVIS_ORGANISATION_CACHE_SECONDS
+    key = f"parvis:organisation-for-host:{request.get_host()}"
+    cached = cache.get(key) if seconds else None
+    if cached is not None:
+        return cached or None
     site = Site.find_for_request(request)
-    if site is None:
-        return None
-    return Organisation.objects.filter(site=site).first()
+    organisation = Organisation.objects.filter(site=site).first() if site is not None else None
+    if seconds:
+        cache.set(key, organisation or False, seconds)
+    return organisation
 
 
 class OrganisationMiddleware:

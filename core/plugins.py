@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import pluggy
+from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -22,6 +23,11 @@ __all__ = [
     "ComponentType",
     "PeriodicTask",
     "DemoContext",
+    "ContributionKind",
+    "Workflow",
+    "WorkflowState",
+    "NotificationKind",
+    "SearchDocumentData",
 ]
 
 #: Decorator marking a function of a plugin's ``hooks`` module as a hook implementation.
@@ -96,3 +102,386 @@ class DemoContext:
     spaces: dict[str, Any]
     admin: Any
     request: HttpRequest | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowState:
+    """A public status a contribution can have (``key`` is stored, ``label`` shown)."""
+
+    key: str
+    label: Any
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The statuses of a kind of contribution and the moves allowed between them.
+
+    ``transitions`` maps a status key to the keys it may move to. ``roles`` are the
+    organisation roles allowed to change the status (``core.models.Role`` values).
+    """
+
+    states: tuple[WorkflowState, ...]
+    initial: str
+    transitions: dict[str, tuple[str, ...]]
+    roles: tuple[str, ...] = ("admin", "agent", "official")
+
+    def state(self, key: str) -> WorkflowState | None:
+        return next((s for s in self.states if s.key == key), None)
+
+    def allows(self, current: str, new: str) -> bool:
+        return new in self.transitions.get(current, ())
+
+
+#: The default workflow: received → under review → accepted/rejected → implemented.
+DEFAULT_WORKFLOW = Workflow(
+    states=(
+        WorkflowState("received", _("reçue")),
+        WorkflowState("under_review", _("à l'étude")),
+        WorkflowState("accepted", _("retenue")),
+        WorkflowState("rejected", _("non retenue"), final=True),
+        WorkflowState("implemented", _("réalisée"), final=True),
+    ),
+    initial="received",
+    transitions={
+        "received": ("under_review", "accepted", "rejected"),
+        "under_review": ("accepted", "rejected"),
+        "accepted": ("implemented", "under_review"),
+    },
+)
+
+
+@dataclass(frozen=True)
+class ContributionKind:
+    """A kind of contribution a plugin registers with the shared services.
+
+    ``key`` is unique within the plugin; contributions are stored with the plugin slug and
+    this key. ``commentable`` turns on comments; ``followable`` lets people follow it.
+    """
+
+    key: str
+    label: Any
+    workflow: Workflow = DEFAULT_WORKFLOW
+    commentable: bool = True
+    followable: bool = True
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """A kind of notification people receive in the app and by e-mail.
+
+    ``key`` is unique within the plugin (stored as ``"<slug>.<key>"``).
+    """
+
+    key: str
+    label: Any
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class SearchDocumentData:
+    """A public document a plugin offers to the instance's search (see ``search_documents``)."""
+
+    key: str
+    title: str
+    body: str
+    url: str
+    space_id: int | None = None
+    status: str = ""
+
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+
+# --- Sample pages: what the every-page gates visit (see docs/gates.md) ----------------------
+# These are used by the ``sample_pages`` hook. A fixtures object (the gates' harness,
+# ``tests/gates/harness.py``) is handed to every callable below; it holds ``organisation``
+# (the "own" organisation), ``other_organisation``, ``space`` (an open space of
+# ``organisation``), ``users`` (one account per role of :data:`ROLES`, ``None`` for
+# anonymous), ``password`` (theirs) and ``objects`` (a dict where ``setup`` keeps what it made).
+
+#: The roles of the permissions matrix, in the order the gates try them.
+ANONYMOUS = "anonymous"
+PARTICIPANT = "participant"
+OTHER_PARTICIPANT = "other_participant"
+MODERATOR = "moderator"
+AGENT = "agent"
+OFFICIAL = "official"
+FOREIGN_ADMIN = "foreign_admin"  # administrator of another organisation
+ADMIN = "admin"  # administrator of the page's own organisation
+ROLES = (ANONYMOUS, PARTICIPANT, OTHER_PARTICIPANT, MODERATOR, AGENT, OFFICIAL, FOREIGN_ADMIN, ADMIN)
+
+
+def statuses(default: int = 200, **per_role: int) -> dict[str, int]:
+    """The expected HTTP status for every role: ``statuses(403, anonymous=302, admin=200)``."""
+    unknown = set(per_role) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; roles are {ROLES}")
+    return {role: per_role.get(role, default) for role in ROLES}
+
+
+@dataclass(frozen=True)
+class FormSample:
+    """A form of a sample page: a valid submission and what the gates do with it.
+
+    ``data(fixtures)`` returns a valid POST (field name → value) that ``role`` submits; the
+    response must have ``success_status``. ``fields`` are the fields a person types into
+    (default: every key of ``data``): the hostile-input gate puts its corpus in each.
+    ``submit`` is the visible text of the form's submit button and ``done(fixtures, html)``
+    tells whether the submission took effect (``html`` is the page it led to): the browser
+    gate completes the form with the keyboard only, then with JavaScript disabled.
+    ``shown_on(fixtures)`` is the URL of the page that shows the form when it is not the
+    page's own URL (the language switch in the header posts to ``/i18n/setlang/``).
+    Forms that share a ``journey`` name are completed in ``step`` order in one browser session
+    started as the ``role`` of the first step.
+    """
+
+    data: Callable[[Any], dict[str, str]]
+    role: str = PARTICIPANT
+    fields: tuple[str, ...] = ()
+    submit: str = ""
+    done: Callable[[Any, str], bool] | None = None
+    success_status: int = 302
+    shown_on: Callable[[Any], str] | None = None
+    journey: str = ""
+    step: int = 0
+
+    def typed_fields(self, fixtures: Any) -> tuple[str, ...]:
+        return self.fields or tuple(self.data(fixtures))
+
+
+@dataclass(frozen=True)
+class SamplePage:
+    """One page (or action endpoint) of a plugin, as the every-page gates visit it.
+
+    ``name`` is the URL pattern's name with its namespace (``"suggestions:index"``); every
+    named URL pattern of a plugin must be declared at least once, or the gates fail.
+    ``url(fixtures)`` returns a URL of that pattern, after ``setup(fixtures)`` created what
+    the page needs. ``get`` and ``post`` map each role of :data:`ROLES` to the expected status
+    (build them with :func:`statuses`; missing roles expect 200 for GET). ``post`` is
+    ``None`` for a page without a form: a POST must then answer like the GET, or 405.
+    ``list_of(fixtures, n)`` creates ``n`` more items shown by the page, for the query-budget
+    gate (10 then 1,000 items must cost the same number of queries). ``form`` describes the
+    page's form; ``redirect_params`` the parameters that carry a redirect target
+    (``("next",)``), tried with open-redirect payloads. ``audit`` is ``False`` for endpoints
+    that are not pages (the browser gate skips them); ``audit_as`` picks the role the page is
+    audited as (default: the first role of :data:`ROLES` that gets a 200). ``variant`` tells
+    apart several declarations of the same pattern.
+    """
+
+    name: str
+    url: Callable[[Any], str]
+    setup: Callable[[Any], Any] | None = None
+    get: Mapping[str, int] = field(default_factory=dict)
+    post: Mapping[str, int] | None = None
+    list_of: Callable[[Any, int], Any] | None = None
+    form: FormSample | None = None
+    redirect_params: tuple[str, ...] = ()
+    audit: bool = True
+    audit_as: str | None = None
+    variant: str = ""
+    label: Any = ""
+
+    def __post_init__(self) -> None:
+        for mapping in (self.get, self.post or {}):
+            unknown = set(mapping) - set(ROLES)
+            if unknown:
+                raise ValueError(f"{self.name}: unknown roles {sorted(unknown)}")
+
+    @property
+    def id(self) -> str:
+        """A readable identifier: the pattern name, plus the variant if any."""
+        return f"{self.name}[{self.variant}]" if self.variant else self.name
+
+    def expected(self, method: str, role: str) -> int | None:
+        """The expected status of ``method`` for ``role`` (``None``: POST on a page without
+        a form, which must answer like the GET or 405)."""
+        if method == "GET":
+            return self.get.get(role, 200)
+        if self.post is None:
+            return None
+        return self.post.get(role, 200)
+
+    def auditor(self) -> str:
+        """The role the browser gate audits the page as."""
+        if self.audit_as:
+            return self.audit_as
+        return next((role for role in ROLES if self.expected("GET", role) == 200), ANONYMOUS)
+
+
+__all__ += [
+    "ROLES",
+    "ANONYMOUS",
+    "PARTICIPANT",
+    "OTHER_PARTICIPANT",
+    "MODERATOR",
+    "AGENT",
+    "OFFICIAL",
+    "FOREIGN_ADMIN",
+    "ADMIN",
+    "statuses",
+    "FormSample",
+    "SamplePage",
+]
+
+
+# --- Identity: verification methods and eligibility (see docs/identity.md) -------------------
+
+if TYPE_CHECKING:
+    from datetime import date
+
+#: What a verification can prove (``VerificationMethod.proves``, ``MissingProof.proof``).
+PROOF_IDENTITY = "identity"
+PROOF_RESIDENCE = "residence"
+PROOF_AGE = "age"
+PROOF_MEMBERSHIP = "membership"
+PROOF_EMAIL = "email"
+
+
+@dataclass(frozen=True)
+class VerificationMethod:
+    """A way for a person to prove something about themselves (``verification_methods`` hook).
+
+    ``key`` is unique within the plugin; the stored method is ``"<plugin slug>.<key>"`` (the
+    core's built-in methods keep their bare key: ``email``, ``census``, ``in_person``,
+    ``postal``, ``oidc:<provider>``). ``proves`` holds some of ``"identity"``, ``"residence"``,
+    ``"age"``, ``"membership"``, ``"email"``; ``identity_level`` is the level of assurance a
+    verification by this method gives (0 none, 1 e-mail confirmed, 2 matched on a list or by
+    mail, 3 checked by a person or an identity provider). ``validity`` is how long a
+    verification lasts (``None``: until revoked). ``start_url`` is where a person starts: a
+    URL, a callable taking the organisation concerned (or ``None``) and returning a URL or
+    ``None`` (not offered there), or ``None`` (only agents can verify).
+    """
+
+    key: str
+    label: Any
+    proves: frozenset[str]
+    validity: timedelta | None = None
+    start_url: str | Callable[[Any], str | None] | None = None
+    description: Any = ""
+    identity_level: int = 0
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """Facts about a person, proved or checked, that eligibility rules look at.
+
+    Built from a user's verifications by :func:`core.identity.services.attributes_of`, or given
+    directly for people without an account (paper entry by an agent who saw a document,
+    federation). ``areas`` are communes, districts or postcodes the person resides in (any
+    spelling: they are compared normalised); ``memberships`` are organisation ids.
+    """
+
+    birth_date: date | None = None
+    areas: frozenset[str] = frozenset()
+    memberships: frozenset[int] = frozenset()
+    identity_level: int = 0
+
+    def __post_init__(self) -> None:
+        # Accept any iterable (or one string) for convenience; keep the dataclass hashable.
+        areas = (self.areas,) if isinstance(self.areas, str) else self.areas
+        object.__setattr__(self, "areas", frozenset(a for a in areas if a))
+        object.__setattr__(self, "memberships", frozenset(self.memberships))
+
+
+@dataclass(frozen=True)
+class MissingProof:
+    """One condition a person does not meet. ``proven`` is ``False`` when they have not proved
+    anything of that kind yet (verifying may help), ``True`` when what they proved does not fit
+    (another district, too young)."""
+
+    proof: str
+    message: str
+    proven: bool = False
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer of :func:`core.identity.services.check_eligibility`.
+
+    ``message`` is a clear sentence for the person (in the active language, French by
+    default); ``how_to_verify`` lists ``(label, url)`` of the ways to prove what is missing.
+    """
+
+    ok: bool
+    missing: list[MissingProof] = field(default_factory=list)
+    message: str = ""
+    how_to_verify: list[tuple[str, str]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+__all__ += [
+    "PROOF_IDENTITY",
+    "PROOF_RESIDENCE",
+    "PROOF_AGE",
+    "PROOF_MEMBERSHIP",
+    "PROOF_EMAIL",
+    "VerificationMethod",
+    "Attributes",
+    "MissingProof",
+    "Eligibility",
+]
+
+
+# --- Participation subjects: votes and petitions with one record per person (émargement) ------
+
+#: ``ParticipationSubjectType.person_fields`` of a subject whose people are told apart by their
+#: e-mail address (petitions).
+PERSON_BY_EMAIL = ("email",)
+#: ... or by their civil identity (votes): family name, given names and birth date. Add
+#: ``"postcode"`` to make the postcode part of the identity (it is then always required).
+PERSON_BY_IDENTITY = ("family_name", "given_names", "birth_date")
+
+
+@dataclass(frozen=True)
+class SubjectInfo:
+    """What the core needs to know about one vote or petition (see ``participation_subject_types``).
+
+    ``key`` is the full subject key ``"<plugin slug>:<type key>:<object id>"`` (also the id of
+    its ledger). ``url`` is the subject's public page (a path or an absolute URL).
+    ``organisations`` are the organisations whose agents may enter paper sheets; empty means
+    the organisations of ``space``.
+    """
+
+    key: str
+    title: str
+    space: Any
+    url: str
+    is_open: bool
+    organisations: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipationSubjectType:
+    """A kind of vote or petition a plugin offers to the shared participation services.
+
+    ``log_type`` is ``"petition"`` or ``"vote"`` (the counting rules of :mod:`core.ledger`).
+    ``resolve(object_id)`` returns the :class:`SubjectInfo` of one subject, or ``None``.
+    ``person_fields`` are the identity fields that tell people apart and are required on paper
+    (:data:`PERSON_BY_EMAIL` or :data:`PERSON_BY_IDENTITY`). ``paper_form`` is a Django form
+    class with the plugin's fields of one paper sheet (the choices of a ballot); its cleaned
+    data goes to ``choice_from_paper(cleaned_data)`` (the ledger choice: ``None`` for a
+    petition, a list of item ids or a dict of item ids to points for a vote) and to
+    ``on_paper_entry(subject_key, record, cleaned_data)``, called in the same transaction as the
+    participation record so that the plugin can store its own row (a signature, a ballot).
+    """
+
+    key: str
+    label: Any
+    log_type: str
+    resolve: Callable[[str], SubjectInfo | None]
+    person_fields: tuple[str, ...] = PERSON_BY_EMAIL
+    paper_form: type | None = None
+    choice_from_paper: Callable[[dict[str, Any]], Any] | None = None
+    on_paper_entry: Callable[[str, Any, dict[str, Any]], None] | None = None
+
+
+__all__ += [
+    "PERSON_BY_EMAIL",
+    "PERSON_BY_IDENTITY",
+    "SubjectInfo",
+    "ParticipationSubjectType",
+]

@@ -80,6 +80,13 @@ PARVIS_PLUGIN_APPS = plugin_host.discover(PARVIS_DISABLED_PLUGINS)
 
 INSTALLED_APPS = [
     "core",
+    "core.contributions",
+    "core.moderation",
+    "core.comments",
+    "core.notifications",
+    "core.search",
+    "core.participation",
+    "core.identity",
     "federation",
     *PARVIS_PLUGIN_APPS,
     "wagtail.contrib.forms",
@@ -109,6 +116,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Server-side cache for the responses that opt in with `Cache-Control: public, max-age=N`
+    # (e.g. petition pages for visitors without a session); CACHE_MIDDLEWARE_SECONDS = 0
+    # keeps every other page out of it.
+    "django.middleware.cache.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,7 +131,15 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OrganisationMiddleware",
     "core.middleware.PluginGateMiddleware",
+    "django.middleware.cache.FetchFromCacheMiddleware",
 ]
+CACHE_MIDDLEWARE_SECONDS = 0
+# How long the organisation of a host name is remembered (0: looked up on every request, as the
+# tests do so that query counts do not depend on what an earlier request cached).
+PARVIS_ORGANISATION_CACHE_SECONDS = int(
+    os.environ.get("PARVIS_ORGANISATION_CACHE_SECONDS", "0" if MODE == "test" else "60")
+)
+CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
 
 ROOT_URLCONF = "core.urls"
 WSGI_APPLICATION = "core.wsgi.application"
@@ -229,6 +248,9 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Sensitive account actions are confirmed with the password; codes by e-mail stay off, as for
+# login (a code sent to the very address being changed would prove nothing).
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "core.accounts.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {} if MODE == "test" else {"login_failed": "10/m/ip,5/5m/key"}
@@ -292,7 +314,10 @@ if MODE == "production":
 WAGTAIL_SITE_NAME = os.environ.get("PARVIS_SITE_NAME", "Parvis")
 WAGTAILADMIN_BASE_URL = os.environ.get("PARVIS_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILSEARCH_BACKENDS = {
+    # On PostgreSQL, full-text search with French stemming; on SQLite, FTS5 where available.
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
+}
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français"), ("en", "English")]
 
 LOGGING = {

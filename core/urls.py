@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from core import views
+from core import accessibility, views
 from core.plugin_host import call_each
 
 core_patterns = (
@@ -16,12 +16,21 @@ core_patterns = (
         path("", views.home, name="home"),
         path("o/<slug:slug>/", views.organisation_home, name="organisation"),
         path("spaces/<slug:slug>/", views.space_detail, name="space"),
+        path("language/", views.switch_language, name="switch_language"),
+        path("o/<slug:slug>/accessibilite/", accessibility.statement, name="accessibility"),
     ],
     "core",
 )
 
 urlpatterns = [
     path("", include(core_patterns)),
+    path("contributions/", include("core.contributions.urls")),
+    path("moderation/", include("core.moderation.urls")),
+    path("comments/", include("core.comments.urls")),
+    path("notifications/", include("core.notifications.urls")),
+    path("search/", include("core.search.urls")),
+    path("participation/", include("core.participation.urls")),
+    path("identity/", include("core.identity.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -49,4 +49,28 @@ def space_detail(request, slug: str):
         ),
         slug=slug,
     )
-    return render(request, "core/space_detail.html", {"space": space})
+    from core.permissions import has_role
+
+    return render(request, "core/space_detail.html", {
+        "space": space, "can_message_followers": has_role(request.user, space, ("agent", "admin")),
+    })
+
+
+def switch_language(request):
+    """Remember the chosen language in a cookie and go back (links work without JavaScript
+    and keep pages free of form tokens, so that they can be cached for visitors)."""
+    from django.conf import settings
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    language = request.GET.get("language", "")
+    next_url = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE, httponly=True,
+        )
+    return response

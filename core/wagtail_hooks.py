@@ -55,3 +55,13 @@ def plugin_admin_urls():
 @hooks.register("register_settings_menu_item")
 def plugin_menu_item():
     return MenuItem(_("Modules de participation"), reverse("parvis_plugins"), icon_name="cogs", order=900)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def index_space_for_search(request, instance):
+    """Spaces are written in the back-office: keep the search index in step."""
+    if isinstance(instance, Space):
+        from core.search.services import index_space
+
+        index_space(instance)

@@ -113,8 +113,15 @@ class Component(models.Model):
     )
     title = models.CharField(_("titre"), max_length=200)
     sort_order = models.PositiveIntegerField(_("ordre"), default=0)
+    requires_moderation = models.BooleanField(
+        _("pré-modération"), default=False,
+        help_text=_("Les contributions n'apparaissent qu'après validation par un modérateur."),
+    )
 
-    panels = [FieldPanel("phase"), FieldPanel("component_type"), FieldPanel("title"), "sort_order"]
+    panels = [
+        FieldPanel("phase"), FieldPanel("component_type"), FieldPanel("title"), "sort_order",
+        FieldPanel("requires_moderation"),
+    ]
 
     class Meta:
         verbose_name = _("composant")

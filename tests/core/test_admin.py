@@ -58,3 +58,17 @@ def test_a_phase_ending_before_it_starts_is_refused(client, superuser, commune):
     assert response.status_code == 200
     assert not Space.objects.filter(slug="mauvaises-dates").exists()
     assert "La fin doit être postérieure au début." in response.content.decode()
+
+
+def test_an_organisation_adds_a_reason_to_its_moderation_charter(client, superuser, commune):
+    from core.moderation.models import ModerationReason
+    from core.moderation.services import charter
+
+    client.force_login(superuser)
+    response = client.post(reverse("wagtailsnippets_moderation_moderationreason:add"), {
+        "organisation": commune.pk, "code": "elections", "label": "Propagande électorale",
+        "description": "Pas de campagne électorale ici.", "is_active": "on", "sort_order": 9,
+    })
+    assert response.status_code == 302
+    assert ModerationReason.objects.get(code="elections").organisation == commune
+    assert "elections" in [r.code for r in charter(commune)]

@@ -45,7 +45,7 @@ def test_demo_data_hook_receives_the_demo_organisations_and_spaces(db, test_plug
     assert test_plugin.calls == [demo]
     assert demo.commune.slug == "saint-aubin-des-pres"
     assert set(demo.spaces) == {"commune", "association"}
-    component = Component.objects.get()
+    component = Component.objects.get(component_type="suggestions.box")
     assert component.phase.space == demo.spaces["commune"]
     assert component.phase.is_current
     # A second run finds the demo in place and calls no hook again.

@@ -44,6 +44,24 @@ def test_unpublished_space_is_not_found(client, commune):
     assert client.get(space.get_absolute_url()).status_code == 404
 
 
+def test_error_pages_are_the_instance_s_own_in_french_and_english(client, commune, citizen):
+    response = client.get("/pas-de-page-ici/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<html lang="fr">' in html and "Page introuvable" in html and "Aller au contenu" in html
+    english = client.get("/pas-de-page-ici/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in english and "Page not found" in english
+    client.force_login(citizen)
+    # Confirming one's identity by an e-mailed code is switched off: refused to everyone.
+    response = client.get("/accounts/reauthenticate/code/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 403
+    assert "Accès refusé" in response.content.decode()
+    from django.template.loader import render_to_string
+
+    server_error = render_to_string("500.html")
+    assert '<html lang="fr">' in server_error and "Erreur du serveur" in server_error
+
+
 def test_pages_are_french_by_default_and_english_on_request(client, commune):
     french = client.get("/").content.decode()
     assert '<html lang="fr">' in french and "Aller au contenu" in french
@@ -52,9 +70,19 @@ def test_pages_are_french_by_default_and_english_on_request(client, commune):
 
 
 def test_language_switch_works_without_javascript(client, commune):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert 'href="/language/?language=en&amp;next=/"' in html
+    response = client.get("/language/", {"language": "en", "next": "/o/saint-aubin/"})
+    assert response.status_code == 302 and response["Location"] == "/o/saint-aubin/"
     assert "Skip to content" in client.get("/").content.decode()
+
+
+def test_language_switch_refuses_open_redirects_and_unknown_languages(client, commune):
+    for target in ("https://evil.example/", "//evil.example", "javascript:alert(1)"):
+        response = client.get("/language/", {"language": "fr", "next": target})
+        assert response["Location"] == "/"
+    client.get("/language/", {"language": "xx", "next": "/"})
+    assert '<html lang="fr">' in client.get("/").content.decode()
 
 
 def _queries(client, url: str) -> int:
@@ -82,3 +110,17 @@ def test_space_page_query_count_does_not_grow_with_phases(client, space):
         Phase.objects.create(space=space, title=f"Phase {i}", starts_at=now + timedelta(days=60 + i))
     assert Space.objects.get(pk=space.pk).phases.count() == 31
     assert _queries(client, space.get_absolute_url()) == few
+
+
+def test_organisation_of_a_host_is_cached_when_configured(client, commune, settings):
+    from wagtail.models import Page, Site
+
+    commune.site = Site.objects.create(hostname="saint-aubin.example", port=80, root_page=Page.get_first_root_node())
+    commune.save()
+    settings.PARVIS_ORGANISATION_CACHE_SECONDS = 60
+    with CaptureQueriesContext(connection) as cold:
+        client.get("/", HTTP_HOST="saint-aubin.example")
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/", HTTP_HOST="saint-aubin.example")
+    assert len(warm.captured_queries) == len(cold.captured_queries) - 2
+    assert "Saint-Aubin" in client.get("/", HTTP_HOST="saint-aubin.example").content.decode()

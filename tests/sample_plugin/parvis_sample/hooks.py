@@ -1,7 +1,7 @@
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 
-from core.plugins import ComponentType, NavigationItem, PluginInfo, hookimpl
+from core.plugins import ComponentType, ContributionKind, NavigationItem, PluginInfo, hookimpl
 from parvis_sample import views
 
 plugin = PluginInfo(
@@ -19,6 +19,7 @@ def urlpatterns():
     return [
         path("", views.index, name="index"),
         path("c/<int:component_id>/", views.component, name="component"),
+        path("c/<int:component_id>/suggest/", views.suggest, name="suggest"),
     ]
 
 
@@ -37,3 +38,16 @@ def template_slot(slot, request, context):
 @hookimpl
 def component_types():
     return [ComponentType(key="box", label="Boîte à idées", view_name="component")]
+
+
+@hookimpl
+def contribution_kinds():
+    return [ContributionKind(key="suggestion", label="Idée")]
+
+
+@hookimpl
+def sample_pages():
+    # Every page of the plugin, for the every-page gates (docs/gates.md): see gates.py.
+    from parvis_sample.gates import sample_pages
+
+    return sample_pages()

@@ -1,0 +1,1 @@
+"""Shared contribution registry: every plugin's contributions, their public status and answers."""

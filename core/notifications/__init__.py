@@ -1,0 +1,1 @@
+"""Follows and notifications (in the app and by e-mail)."""

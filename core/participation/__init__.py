@@ -1,0 +1,1 @@
+"""Participation records (émargement) across channels and the database-backed ledger."""

@@ -1,0 +1,1 @@
+"""One search box across the public content of every enabled plugin."""

@@ -1,0 +1,75 @@
+"""Test fixtures for Parvis and its plugins: organisations, spaces and people in every role.
+
+Plugin authors load them with `pytest_plugins = ["core.testing"]` in their `conftest.py`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from core.models import Membership, Organisation, Phase, Role, Space, User
+
+
+@pytest.fixture
+def commune(db) -> Organisation:
+    return Organisation.objects.create(name="Saint-Aubin", slug="saint-aubin")
+
+
+@pytest.fixture
+def association(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Collectif Air", slug="collectif-air", kind=Organisation.Kind.ASSOCIATION
+    )
+
+
+def make_space(organisation: Organisation, slug: str = "centre-bourg", *, published: bool = True,
+               ends_in_days: int = 30) -> Space:
+    now = timezone.now()
+    space = Space.objects.create(slug=slug, title=f"Espace {slug}", is_published=published)
+    space.organisations.add(organisation)
+    space.save()  # ParentalManyToManyField writes on save
+    Phase.objects.create(
+        space=space, title="Contributions", starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=ends_in_days),
+    )
+    return space
+
+
+@pytest.fixture
+def space(commune) -> Space:
+    return make_space(commune)
+
+
+def make_user(email: str, *, organisation: Organisation | None = None, role: str | None = None,
+              **extra) -> User:
+    user = User.objects.create_user(email=email, password="correct horse battery", **extra)
+    if organisation and role:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def citizen(db) -> User:
+    return make_user("camille@example.org")
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return make_user("root@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def commune_admin(commune) -> User:
+    return make_user("admin@saint-aubin.example", organisation=commune, role=Role.ADMIN)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Pages cached for visitors and rate-limit counters must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
