@@ -1,0 +1,286 @@
+"""Everything that changes a petition. Views, the paper entry, the back-office and federation
+call these functions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.contributions.services import change_status, publish_answer, register_contribution
+from core.models import Component
+from core.permissions import has_role
+from plugins.petitions import antifraud
+from plugins.petitions import workflow as states
+from plugins.petitions.models import Petition, PetitionSettings, Signature, Sponsor
+
+STAFF_ROLES = ("admin", "agent")
+
+
+def settings_for(component: Component) -> PetitionSettings:
+    petition_settings, _created = PetitionSettings.objects.get_or_create(component=component)
+    return petition_settings
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Life of a petition -------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_petition(component: Component, *, author, title: str, text: str, category: str = "",
+                    territory: str = "", image=None, image_alt: str = "",
+                    on_behalf_of_organisation: bool = False) -> Petition:
+    """Submit a petition. A citizen's waits for its sponsors, then for moderation; one the
+    organisation launches itself opens at once."""
+    rules = settings_for(component)
+    space = component.phase.space
+    staff = has_role(author, space, STAFF_ROLES)
+    if on_behalf_of_organisation and not staff:
+        raise PermissionDenied(_("Seuls les agents peuvent lancer une pétition au nom de l'organisation."))
+    if not on_behalf_of_organisation and not rules.citizens_can_create:
+        raise PermissionDenied(_("Dans cet espace, seule l'organisation lance des pétitions."))
+    if not component.phase.is_current:
+        raise ValidationError(_("Cette étape n'accepte pas de nouvelle pétition en ce moment."))
+    if image and not image_alt.strip():
+        raise ValidationError(_("Décrivez l'image pour les personnes qui ne la voient pas."))
+    petition = Petition.objects.create(
+        component=component, author=author, title=title.strip(), text=text.strip(), category=category.strip(),
+        territory=territory.strip(), image=image or "", image_alt=image_alt.strip(),
+        on_behalf_of_organisation=on_behalf_of_organisation,
+    )
+    petition.contribution = register_contribution(
+        plugin="petitions", kind="petition", space=space, author=author, title=petition.title,
+        summary=petition.text[:1000], url=petition.get_absolute_url(), component=component,
+    )
+    petition.save(update_fields=["contribution"])
+    if on_behalf_of_organisation:
+        change_status(petition.contribution, states.UNDER_MODERATION, by=author, system=True)
+        open_petition(petition, by=author)
+    elif rules.sponsors_required == 0:
+        change_status(petition.contribution, states.UNDER_MODERATION, by=None, system=True)
+    return petition
+
+
+@transaction.atomic
+def sponsor(petition: Petition, user) -> Sponsor:
+    """Co-sponsor a petition that waits for its sponsors; the last one sends it to moderation."""
+    if petition.status != states.AWAITING_SPONSORS:
+        raise ValidationError(_("Cette pétition ne recherche plus de soutiens."))
+    if petition.author_id == user.pk:
+        raise ValidationError(_("Vous êtes l'auteur de cette pétition."))
+    try:
+        with transaction.atomic():
+            support = Sponsor.objects.create(petition=petition, user=user)
+    except IntegrityError:
+        raise ValidationError(_("Vous soutenez déjà cette pétition.")) from None
+    required = settings_for(petition.component).sponsors_required
+    if Sponsor.objects.filter(petition=petition).count() >= required:
+        change_status(petition.contribution, states.UNDER_MODERATION, by=None, system=True,
+                      note=_("Le nombre de soutiens requis est atteint."))
+    return support
+
+
+@transaction.atomic
+def open_petition(petition: Petition, *, by) -> Petition:
+    """Accept a petition after moderation: it opens for signatures until its deadline."""
+    change_status(petition.contribution, states.OPEN, by=by, system=petition.on_behalf_of_organisation)
+    now = timezone.now()
+    petition.opened_at = now
+    petition.closes_at = now + timedelta(days=settings_for(petition.component).duration_days)
+    petition.save(update_fields=["opened_at", "closes_at"])
+    return petition
+
+
+@transaction.atomic
+def reject_petition(petition: Petition, *, by, reason: str) -> Petition:
+    """Refuse a petition with a public reason (it stays visible with that reason)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Le motif du refus est publié : il est obligatoire."))
+    change_status(petition.contribution, states.REJECTED, by=by, note=reason)
+    petition.rejection_reason = reason
+    petition.save(update_fields=["rejection_reason"])
+    return petition
+
+
+def close_due_petitions(now=None) -> int:
+    """Close the open petitions whose deadline has passed (run by the scheduler)."""
+    now = now or timezone.now()
+    closed = 0
+    for petition in Petition.objects.filter(contribution__status=states.OPEN, closes_at__lte=now).select_related("contribution"):
+        change_status(petition.contribution, states.CLOSED, by=None, system=True,
+                      note=_("La période de signature est terminée."))
+        closed += 1
+    return closed
+
+
+@transaction.atomic
+def publish_response(petition: Petition, *, by, body: str, signature: str, debated: bool = False) -> None:
+    """Publish the organisation's answer (or the record of the council debate) and tell the
+    signers who asked to hear about it."""
+    publish_answer(petition.contribution, body, by=by, signature=signature)
+    target = states.DEBATED if debated else states.ANSWERED
+    if petition.status == states.OPEN:
+        change_status(petition.contribution, states.CLOSED, by=by)
+    if petition.contribution.status != target:
+        petition.contribution.refresh_from_db()
+        change_status(petition.contribution, target, by=by)
+    transaction.on_commit(lambda: _mail_signers_who_asked(petition.pk))
+
+
+def _mail_signers_who_asked(petition_id: int) -> None:
+    from core.tasks import send_email
+
+    petition = Petition.objects.get(pk=petition_id)
+    emails = Signature.objects.filter(
+        petition=petition, wants_updates=True, confirmed_at__isnull=False, withdrawn_at__isnull=True,
+    ).values_list("email", flat=True)
+    subject = _("Suite donnée à la pétition « %(title)s »") % {"title": petition.title}
+    body = render_to_string("petitions/email/response.txt", {"petition": petition})
+    for email in emails.iterator():
+        send_email.delay(subject=subject, body=body, to=[email])
+
+
+# --- Signatures ---------------------------------------------------------------------------
+
+
+@dataclass
+class SignatureRequest:
+    signature: Signature
+    token: str | None  # None when an unconfirmed signature was already pending
+
+
+def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, postcode: str = "",
+         wants_updates: bool = False, ip: str | None = None,
+         rules: PetitionSettings | None = None) -> SignatureRequest:
+    """Record an online signature, to be confirmed through the link e-mailed to ``email``.
+
+    Nothing counts before the confirmation. A second request for a pending signature sends
+    the link again; for a confirmed one it is refused, saying when the person signed.
+    """
+    if not petition.is_open:
+        raise ValidationError(_("Cette pétition n'est pas ouverte à la signature."))
+    email = normalise_email(email)
+    domain = email.rpartition("@")[2]
+    rules = rules or settings_for(petition.component)
+    if antifraud.is_refused_domain(domain, rules.blocked_email_domains):
+        raise ValidationError(_("Les adresses de ce domaine ne sont pas acceptées pour signer. Utilisez votre adresse habituelle."))
+    if rules.collect_postcode and not postcode.strip():
+        raise ValidationError(_("Le code postal est demandé pour cette pétition."))
+    if not antifraud.allow_signature(petition.pk, ip, domain):
+        raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."))
+    token = secrets.token_urlsafe(32)
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition, email=email, email_domain=domain, name=name.strip(), show_name=show_name,
+                postcode=postcode.strip(), wants_updates=wants_updates, ip_address=ip, token_hash=_hash_token(token),
+            )
+    except IntegrityError:
+        signature = Signature.objects.get(petition=petition, email=email)
+        if signature.confirmed_at is not None:
+            raise ValidationError(
+                _("Cette adresse a déjà signé cette pétition le %(date)s.")
+                % {"date": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y")}
+            ) from None
+        # Pending: a new link replaces the old one (the person may have lost the e-mail).
+        signature.token_hash = _hash_token(token)
+        signature.save(update_fields=["token_hash"])
+    # The worker renders and sends the e-mail: the request only queues one message.
+    from plugins.petitions.tasks import send_confirmation
+
+    signature_id = signature.pk
+    transaction.on_commit(lambda: send_confirmation.delay(signature_id, token))
+    return SignatureRequest(signature, token)
+
+
+def signature_for_token(token: str) -> Signature | None:
+    return Signature.objects.select_related("petition__contribution").filter(token_hash=_hash_token(token)).first()
+
+
+@dataclass
+class Confirmation:
+    signature: Signature
+    receipt: str | None  # the ledger receipt, shown once and e-mailed
+
+
+@transaction.atomic
+def confirm_signature(token: str) -> Confirmation:
+    """Confirm an online signature: it enters the participation record and the ledger."""
+    from core.participation.identity import person_key_from_email
+    from core.participation.services import flush_pending, participate
+
+    signature = signature_for_token(token)
+    if signature is None:
+        raise ValidationError(_("Ce lien de confirmation n'est pas valable. Copiez-le en entier depuis le message reçu."))
+    signature = Signature.objects.select_for_update(of=("self",)).select_related("petition__contribution").get(pk=signature.pk)
+    if signature.confirmed_at is not None:
+        return Confirmation(signature, None)
+    if not signature.petition.is_open:
+        raise ValidationError(_("Cette pétition est close : la signature ne peut plus être confirmée."))
+    if timezone.now() - signature.created_at > timedelta(days=7):
+        raise ValidationError(_("Ce lien a expiré (7 jours). Signez de nouveau pour en recevoir un autre."))
+    subject_key = signature.petition.subject_key
+    participation = participate(
+        subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web", append=False,
+    )
+    # Append now, in this transaction, so that the receipt (which names the entry's position)
+    # can be shown on the confirmation page.
+    flush_pending(subject_key)
+    signature.record = participation.record
+    signature.confirmed_at = timezone.now()
+    signature.save(update_fields=["record", "confirmed_at"])
+    return Confirmation(signature, participation.receipt)
+
+
+@transaction.atomic
+def withdraw_signature(token: str) -> Signature:
+    """Withdraw one's signature before the petition closes (a new ledger entry)."""
+    from core.participation.services import withdraw
+
+    signature = signature_for_token(token)
+    if signature is None or signature.confirmed_at is None:
+        raise ValidationError(_("Aucune signature confirmée ne correspond à ce lien."))
+    if signature.withdrawn_at is not None:
+        return signature
+    if not signature.petition.is_open:
+        raise ValidationError(_("La pétition est close : les signatures ne peuvent plus être retirées."))
+    if signature.record is not None:
+        withdraw(signature.record, by=None)
+    signature.withdrawn_at = timezone.now()
+    signature.save(update_fields=["withdrawn_at"])
+    return signature
+
+
+@transaction.atomic
+def invalidate_signatures(petition: Petition, signatures, *, reason_code: str, by) -> int:
+    """Invalidate a set of signatures (fraud, ineligible...) with a public reason: each one
+    becomes an `invalidated` entry of the ledger; nothing is deleted."""
+    from core.participation.services import invalidate
+
+    if not has_role(by, petition.component.phase.space, ("admin", "moderator")):
+        raise PermissionDenied(_("Seuls les modérateurs peuvent invalider des signatures."))
+    now = timezone.now()
+    count = 0
+    for signature in signatures.filter(petition=petition, invalidated_at__isnull=True, confirmed_at__isnull=False).select_related("record"):
+        if signature.record is not None:
+            invalidate(petition.subject_key, signature.record, reason_code=reason_code, by=by)
+        signature.invalidated_at = now
+        signature.invalidation_reason = reason_code
+        signature.save(update_fields=["invalidated_at", "invalidation_reason"])
+        count += 1
+    return count

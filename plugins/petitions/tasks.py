@@ -1,0 +1,110 @@
+"""Periodic work: counting signatures in batches, thresholds, deadlines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plugins.petitions import workflow as states
+from plugins.petitions.models import Petition
+
+COUNTED_STATUSES = (states.OPEN, states.CLOSED)
+
+
+@shared_task(name="petitions.update_counts")
+def update_counts() -> int:
+    """Recount signatures per channel from the participation record (the source of truth) and
+    store them on the petitions that changed; tell people when a threshold is reached.
+
+    Signing never writes to the petition row: this task does, once per interval, so a rush of
+    signatures does not queue on one hot row.
+    """
+    from core.participation.services import channel_counts
+
+    updated = 0
+    since = timezone.now() - timedelta(hours=24)
+    petitions = Petition.objects.filter(contribution__status__in=COUNTED_STATUSES).select_related(
+        "contribution", "component__petition_settings"
+    )
+    for petition in petitions:
+        counts = channel_counts(petition.subject_key)
+        web = counts.get("web", 0)
+        paper = counts.get("paper", 0) + counts.get("assisted", 0)
+        partner = counts.get("partner", 0)
+        recent = petition.signatures.filter(confirmed_at__gte=since, withdrawn_at__isnull=True, invalidated_at__isnull=True).count()
+        if (web, paper, partner, recent) == (petition.count_web, petition.count_paper, petition.count_partner, petition.recent_count):
+            continue
+        with transaction.atomic():
+            Petition.objects.filter(pk=petition.pk).update(
+                count_web=web, count_paper=paper, count_partner=partner, recent_count=recent, counted_at=timezone.now()
+            )
+            petition.count_web, petition.count_paper, petition.count_partner = web, paper, partner
+            check_thresholds(petition)
+        updated += 1
+    return updated
+
+
+def check_thresholds(petition: Petition) -> list[str]:
+    """Record and announce, once each, the thresholds the petition has just reached."""
+    from core.models import Membership, User
+    from core.notifications.services import followers_of, notify
+    from core.permissions import organisations_of
+
+    rules = getattr(petition.component, "petition_settings", None)
+    if rules is None:
+        return []
+    reached = []
+    total = petition.signature_count
+    for name, threshold in rules.thresholds:
+        field = f"{name}_threshold_reached_at"
+        if total >= threshold and getattr(petition, field) is None:
+            # Conditional update: two runs at once announce it once.
+            if Petition.objects.filter(pk=petition.pk, **{f"{field}__isnull": True}).update(**{field: timezone.now()}):
+                reached.append(name)
+    for name in reached:
+        title = (
+            _("« %(title)s » a atteint le seuil de réponse obligatoire") if name == "answer"
+            else _("« %(title)s » a atteint le seuil de débat en conseil")
+        ) % {"title": petition.title}
+        body = _("%(count)d signatures.") % {"count": total}
+        url = petition.get_absolute_url()
+        staff = Membership.objects.filter(
+            organisation__in=organisations_of(petition.contribution), role__in=("admin", "agent")
+        ).values_list("user", flat=True)
+        # Followers and staff, each once.
+        recipients = User.objects.filter(
+            Q(pk__in=staff) | Q(pk__in=followers_of(petition.contribution).values("pk"))
+        )
+        notify(recipients, "petitions.threshold_reached", title=title, body=body, url=url)
+    return reached
+
+
+@shared_task(name="petitions.close_due")
+def close_due() -> int:
+    from plugins.petitions.services import close_due_petitions
+
+    return close_due_petitions()
+
+
+@shared_task(name="petitions.send_confirmation", queue="mail")
+def send_confirmation(signature_id: int, token: str) -> None:
+    """E-mail the link that confirms an online signature."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    from plugins.petitions.models import Signature
+
+    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
+    if signature is None or signature.confirmed_at is not None:
+        return
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("petitions:confirm", kwargs={"token": token})
+    body = render_to_string("petitions/email/confirm.txt", {"signature": signature, "link": link})
+    subject = _("Confirmez votre signature : %(title)s") % {"title": signature.petition.title}
+    EmailMessage(subject=subject, body=body, to=[signature.email]).send()

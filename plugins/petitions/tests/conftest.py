@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import pytest
+
+from core.models import Component, Role
+from plugins.petitions import services
+from plugins.petitions.models import PetitionSettings
+from tests.conftest import make_user
+
+
+@pytest.fixture
+def box(space) -> Component:
+    component = Component.objects.create(
+        phase=space.phases.get(), component_type="petitions.petition_box", title="Pétitions de Saint-Aubin"
+    )
+    PetitionSettings.objects.create(component=component, sponsors_required=2, answer_threshold=3, debate_threshold=5)
+    return component
+
+
+@pytest.fixture
+def citizen_author(db):
+    return make_user("initiatrice@example.org", display_name="Inès Initiatrice")
+
+
+@pytest.fixture
+def moderator(commune):
+    return make_user("mod@saint-aubin.example", organisation=commune, role=Role.MODERATOR)
+
+
+@pytest.fixture
+def agent(commune):
+    return make_user("agent@saint-aubin.example", organisation=commune, role=Role.AGENT)
+
+
+@pytest.fixture
+def foreign_admin(association):
+    return make_user("admin@collectif.example", organisation=association, role=Role.ADMIN)
+
+
+@pytest.fixture
+def open_petition(box, agent):
+    return services.create_petition(
+        box, author=agent, title="Un éclairage public économe la nuit", text="Éteindre entre 1 h et 5 h.",
+        on_behalf_of_organisation=True,
+    )

@@ -1,0 +1,140 @@
+"""A petition from creation to answer, through the public pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.contributions.models import StatusChange
+from plugins.petitions import services
+from plugins.petitions import workflow as states
+from plugins.petitions.models import Petition
+from tests.conftest import make_user
+
+
+def test_citizen_creates_gets_sponsors_then_moderation_opens_it(client, box, citizen_author, moderator):
+    client.force_login(citizen_author)
+    response = client.post(f"/petitions/c/{box.pk}/new/", {
+        "title": "Un marché de producteurs le samedi", "text": "Sur la place de la mairie.",
+        "category": "Commerce", "territory": "Centre-bourg",
+    })
+    assert response.status_code == 302
+    petition = Petition.objects.get()
+    assert petition.status == states.AWAITING_SPONSORS
+    for i in range(2):
+        supporter = make_user(f"soutien{i}@example.org")
+        client.force_login(supporter)
+        assert client.post(f"/petitions/{petition.pk}/sponsor/").status_code == 302
+    petition.refresh_from_db()
+    assert petition.status == states.UNDER_MODERATION
+    client.force_login(moderator)
+    assert client.post(f"/petitions/{petition.pk}/accept/").status_code == 302
+    petition.refresh_from_db()
+    assert petition.status == states.OPEN and petition.closes_at is not None
+    history = list(StatusChange.objects.filter(contribution=petition.contribution).values_list("new_status", flat=True))
+    assert history == [states.UNDER_MODERATION, states.OPEN]
+    page = client.get(petition.get_absolute_url()).content.decode()
+    assert "ouverte à la signature" in page
+
+
+def test_rejection_needs_a_public_reason_shown_on_the_page(client, box, citizen_author, moderator):
+    box.petition_settings.sponsors_required = 0
+    box.petition_settings.save()
+    petition = services.create_petition(box, author=citizen_author, title="Interdire les chiens", text="…")
+    assert petition.status == states.UNDER_MODERATION
+    client.force_login(moderator)
+    client.post(f"/petitions/{petition.pk}/reject/", {"reason": ""})
+    petition.refresh_from_db()
+    assert petition.status == states.UNDER_MODERATION
+    client.post(f"/petitions/{petition.pk}/reject/", {"reason": "Contraire à la charte : propos discriminatoires."})
+    petition.refresh_from_db()
+    assert petition.status == states.REJECTED
+    assert "Contraire à la charte" in client.get(petition.get_absolute_url()).content.decode()
+
+
+def test_sponsoring_rules(box, citizen_author):
+    petition = services.create_petition(box, author=citizen_author, title="Des toilettes publiques", text="…")
+    with pytest.raises(ValidationError):
+        services.sponsor(petition, citizen_author)
+    supporter = make_user("s@example.org")
+    services.sponsor(petition, supporter)
+    with pytest.raises(ValidationError):
+        services.sponsor(petition, supporter)
+
+
+def test_only_staff_launch_on_behalf_of_the_organisation(box, citizen_author):
+    with pytest.raises(PermissionDenied):
+        services.create_petition(box, author=citizen_author, title="Au nom de la mairie", text="…",
+                                 on_behalf_of_organisation=True)
+
+
+@pytest.mark.parametrize(("who", "status"), [
+    (None, 302), ("citizen_author", 403), ("agent", 403), ("foreign_admin", 403), ("moderator", 302),
+])
+def test_accept_permissions(request, client, box, citizen_author, who, status):
+    box.petition_settings.sponsors_required = 0
+    box.petition_settings.save()
+    petition = services.create_petition(box, author=citizen_author, title="Un skate-park", text="…")
+    if who:
+        client.force_login(request.getfixturevalue(who))
+    assert client.post(f"/petitions/{petition.pk}/accept/").status_code == status
+    petition.refresh_from_db()
+    assert (petition.status == states.OPEN) is (who == "moderator")
+
+
+def test_deadline_closes_the_petition(open_petition):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    assert services.close_due_petitions() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=91)):
+        assert services.close_due_petitions() == 1
+    open_petition.refresh_from_db()
+    open_petition.contribution.refresh_from_db()
+    assert open_petition.status == states.CLOSED
+
+
+def test_response_is_published_and_signers_who_asked_are_told(
+    client, open_petition, agent, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, wants in enumerate([True, False]):
+            request = services.sign(open_petition, name=f"Signataire {i}", email=f"s{i}@example.org", wants_updates=wants)
+            services.confirm_signature(request.token)
+    mail.outbox.clear()
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/petitions/{open_petition.pk}/respond/", {
+            "body": "Le conseil municipal adopte l'extinction nocturne dès janvier.",
+            "signature": "Jeanne Maire, maire", "debated": "on",
+        })
+    assert response.status_code == 302
+    open_petition.contribution.refresh_from_db()
+    assert open_petition.contribution.status == states.DEBATED
+    to = [m.to for m in mail.outbox if "Suite donnée" in m.subject]
+    assert to == [["s0@example.org"]]
+    page = client.get(open_petition.get_absolute_url()).content.decode()
+    assert "Jeanne Maire, maire" in page and "débattue en conseil" in page
+
+
+def test_a_refused_staff_form_comes_back_with_its_fields_marked(client, box, citizen_author, moderator, agent, open_petition):
+    box.petition_settings.sponsors_required = 0
+    box.petition_settings.save()
+    petition = services.create_petition(box, author=citizen_author, title="Interdire les trottinettes", text="…")
+    client.force_login(moderator)
+    response = client.post(f"/petitions/{petition.pk}/reject/", {"reason": "   "})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="reject-reason" name="reason"' in page and 'aria-invalid="true"' in page
+    assert "Le motif du refus est publié : il est obligatoire." in page
+    client.force_login(agent)
+    response = client.post(f"/petitions/{open_petition.pk}/respond/", {"body": "", "signature": "<b>Maire</b>"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="respond-body-error"' in page
+    assert 'value="&lt;b&gt;Maire&lt;/b&gt;"' in page  # what was typed is kept, escaped
+    open_petition.contribution.refresh_from_db()
+    assert open_petition.contribution.status == states.OPEN

@@ -1,0 +1,182 @@
+"""Signing: e-mail confirmation, one signature per person, receipts, withdrawal, bad input."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from core.participation.models import ParticipationRecord
+from plugins.petitions import services
+from plugins.petitions.models import Signature
+from plugins.petitions.tasks import update_counts
+
+
+def _link(message) -> str:
+    return re.search(r"http://\S+/petitions/confirm/\S+/", message.body).group(0)
+
+
+def sign_through_the_form(client, petition, email="lea@example.org", name="Léa Martin", **extra):
+    data = {"name": name, "email": email, "consent": "on", **extra}
+    return client.post(f"/petitions/{petition.pk}/sign/", data)
+
+
+def test_online_signature_counts_after_the_email_link_is_confirmed(client, open_petition, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_through_the_form(client, open_petition)
+    assert response.status_code == 200 and "Plus qu'une étape" in response.content.decode()
+    assert not ParticipationRecord.objects.exists()
+    link = _link(mail.outbox[-1]).replace("http://localhost:8000", "")
+    assert "Je confirme ma signature" in client.get(link).content.decode()
+    assert not ParticipationRecord.objects.exists()  # a GET (a mail scanner) confirms nothing
+    page = client.post(link).content.decode()
+    assert "votre signature est confirmée" in page, page.split("<main")[1][:800]
+    assert re.search(r'<code class="receipt">\S+</code>', page)
+    record = ParticipationRecord.objects.get()
+    assert (record.subject_key, record.channel) == (open_petition.subject_key, "web")
+    update_counts()
+    open_petition.refresh_from_db()
+    assert open_petition.count_web == 1
+    assert "1 signature" in client.get(open_petition.get_absolute_url()).content.decode()
+
+
+def test_one_signature_per_email_whatever_the_case_or_spaces(open_petition):
+    first = services.sign(open_petition, name="A", email="Lea@Example.org ")
+    services.confirm_signature(first.token)
+    with pytest.raises(Exception, match="déjà signé"):
+        services.sign(open_petition, name="A", email="lea@example.org")
+    assert Signature.objects.count() == 1
+
+
+def test_pending_signature_gets_a_fresh_link_instead_of_a_duplicate(open_petition):
+    first = services.sign(open_petition, name="A", email="a@example.org")
+    second = services.sign(open_petition, name="A", email="a@example.org")
+    assert Signature.objects.count() == 1
+    assert services.signature_for_token(first.token) is None
+    assert services.signature_for_token(second.token) is not None
+
+
+@pytest.mark.parametrize("token", ["nope", "x" * 43, "%3Cscript%3Ealert(1)%3C"])
+def test_bad_confirmation_links_are_refused_clearly(client, open_petition, token):
+    response = client.post(f"/petitions/confirm/{token}/")
+    assert response.status_code == 404
+    assert "est pas valable" in response.content.decode()
+    assert not ParticipationRecord.objects.exists()
+
+
+def test_reused_and_expired_links(client, open_petition):
+    request = services.sign(open_petition, name="A", email="a@example.org")
+    assert client.post(f"/petitions/confirm/{request.token}/").status_code == 200
+    again = client.post(f"/petitions/confirm/{request.token}/")
+    assert again.status_code == 200 and "déjà confirmée" in again.content.decode()
+    assert ParticipationRecord.objects.count() == 1
+    late = services.sign(open_petition, name="B", email="b@example.org")
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        response = client.post(f"/petitions/confirm/{late.token}/")
+    assert response.status_code == 400 and "expiré" in response.content.decode()
+    assert ParticipationRecord.objects.count() == 1
+
+
+def test_withdrawal_before_close(client, open_petition):
+    request = services.sign(open_petition, name="A", email="a@example.org")
+    services.confirm_signature(request.token)
+    update_counts()
+    open_petition.refresh_from_db()
+    assert open_petition.signature_count == 1
+    assert client.post(f"/petitions/withdraw/{request.token}/").status_code == 302
+    update_counts()
+    open_petition.refresh_from_db()
+    assert open_petition.signature_count == 0
+    assert Signature.objects.get().withdrawn_at is not None
+
+
+@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://evil\")", "+1+1", "-2", "@SUM(A1)"])
+def test_formula_names_are_refused(client, open_petition, name):
+    response = sign_through_the_form(client, open_petition, name=name)
+    assert response.status_code == 400
+    assert "ne peut pas commencer" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize("data", [
+    {"name": "x" * 151, "email": "a@example.org", "consent": "on"},
+    {"name": "A", "email": "pas-une-adresse", "consent": "on"},
+    {"name": "A", "email": "a@example.org"},
+    {"name": "A", "email": "a@" + "x" * 300 + ".org", "consent": "on"},
+])
+def test_invalid_forms_are_answered_with_errors(client, open_petition, data):
+    response = client.post(f"/petitions/{open_petition.pk}/sign/", data)
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_disposable_and_blocked_domains_are_refused(open_petition):
+    with pytest.raises(Exception, match="ne sont pas acceptées"):
+        services.sign(open_petition, name="A", email="a@yopmail.com")
+    rules = open_petition.component.petition_settings
+    rules.blocked_email_domains = "spam.example\n"
+    rules.save()
+    with pytest.raises(Exception, match="ne sont pas acceptées"):
+        services.sign(open_petition, name="A", email="a@mail.spam.example")
+
+
+def test_rate_limit_per_ip(open_petition, settings):
+    settings.PETITIONS_SIGNATURES_PER_IP_PER_HOUR = 3
+    for i in range(3):
+        services.sign(open_petition, name="A", email=f"a{i}@example.org", ip="203.0.113.9")
+    with pytest.raises(Exception, match="Trop de signatures"):
+        services.sign(open_petition, name="A", email="a9@example.org", ip="203.0.113.9")
+    services.sign(open_petition, name="A", email="a10@example.org", ip="203.0.113.10")
+
+
+def test_closed_or_hidden_petitions_cannot_be_signed(client, open_petition, moderator):
+    from core.moderation.models import ModerationReason
+    from core.moderation.services import decide
+
+    services.close_due_petitions(now=timezone.now() + timedelta(days=100))
+    open_petition.contribution.refresh_from_db()
+    with pytest.raises(Exception, match="n'est pas ouverte"):
+        services.sign(open_petition, name="A", email="a@example.org")
+    decide(open_petition.contribution, "hide", moderator=moderator,
+           reason=ModerationReason.objects.get(organisation=None, code="spam"))
+    assert "Pétition masquée" in client.get(open_petition.get_absolute_url()).content.decode()
+
+
+def test_sign_form_needs_csrf(open_petition):
+    response = Client(enforce_csrf_checks=True).post(
+        f"/petitions/{open_petition.pk}/sign/", {"name": "A", "email": "a@example.org", "consent": "on"})
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
+
+
+def test_counts_are_batched_and_thresholds_notify_once(open_petition, agent, django_capture_on_commit_callbacks):
+    from core.notifications.models import Notification
+
+    for i in range(3):
+        services.confirm_signature(services.sign(open_petition, name="S", email=f"s{i}@example.org").token)
+    open_petition.refresh_from_db()
+    assert open_petition.signature_count == 0  # nothing written per signature
+    with django_capture_on_commit_callbacks(execute=True):
+        assert update_counts() == 1
+    open_petition.refresh_from_db()
+    assert open_petition.count_web == 3 and open_petition.answer_threshold_reached_at is not None
+    assert update_counts() == 0
+    notes = Notification.objects.filter(kind="petitions.threshold_reached")
+    assert notes.filter(recipient=agent).count() == 1
+
+
+def test_petition_page_and_count_are_cacheable_for_anonymous_visitors(client, open_petition, agent):
+    for url in (open_petition.get_absolute_url(), f"/petitions/{open_petition.pk}/count.json"):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"] and "stale-while-revalidate" in response["Cache-Control"]
+        assert "csrfmiddlewaretoken" not in response.content.decode()
+    client.force_login(agent)
+    assert "private" in client.get(open_petition.get_absolute_url())["Cache-Control"]
+    data = client.get(f"/petitions/{open_petition.pk}/count.json").json()
+    assert data["total"] == 0 and data["status"] == "open"
