@@ -39,8 +39,11 @@ SHARED_DOMAINS = frozenset({
 def is_refused_domain(domain: str, blocked: str = "") -> bool:
     """Disposable domains and the petition box's own block list (one domain per line)."""
     custom = {line.strip().lower() for line in blocked.splitlines() if line.strip()}
-    domain = domain.lower()
-    return any(domain == d or domain.endswith("." + d) for d in DISPOSABLE_DOMAINS | custom)
+    labels = domain.lower().split(".")
+    # The domain and each parent domain ("a.b.example" -> "b.example" -> "example"): a set
+    # lookup each, whatever the length of the lists.
+    parents = {".".join(labels[i:]) for i in range(len(labels))}
+    return not parents.isdisjoint(DISPOSABLE_DOMAINS) or not parents.isdisjoint(custom)
 
 
 def _hit(key: str, limit: int) -> bool:

@@ -18,7 +18,7 @@ def load_demo(demo) -> None:
     )
     if demo.admin is None:
         return
-    services.create_petition(
+    petition = services.create_petition(
         box, author=demo.admin, on_behalf_of_organisation=True,
         title="Pour une extinction de l'éclairage public entre 1 h et 5 h",
         text=(
@@ -29,3 +29,31 @@ def load_demo(demo) -> None:
         ),
         category="Environnement", territory="Toute la commune",
     )
+    _demo_signatures(petition, demo.admin)
+
+
+#: Demo signers: (name, shown publicly). Their addresses are on the reserved example.org domain.
+SIGNERS = [
+    ("Camille Roux", True), ("Yanis Benali", False), ("Louise Garnier", True), ("Hugo Lefèvre", False),
+    ("Inès Moreau", True), ("Lucas Perrin", False), ("Chloé Marchand", True), ("Nathan Girard", False),
+    ("Manon Blanc", True), ("Théo Fontaine", False), ("Sarah Chevalier", True), ("Enzo Robin", False),
+]
+#: Signatures collected on paper at the town hall, entered by an agent from sheet "Feuille 1".
+PAPER_SIGNATURES = 3
+
+
+def _demo_signatures(petition, agent) -> None:
+    """A petition with a life: confirmed online signatures and a sheet of paper signatures."""
+    from core.participation.identity import person_key_from_email
+    from core.participation.services import participate
+    from plugins.petitions.tasks import update_counts
+
+    for number, (name, public) in enumerate(SIGNERS):
+        request = services.sign(petition, name=name, email=f"signataire{number + 1}@example.org",
+                                show_name=public)
+        services.confirm_signature(request.token)
+    for number in range(PAPER_SIGNATURES):
+        participate(subject_key=petition.subject_key, channel="paper", entered_by=agent,
+                    sheet_reference="Feuille 1",
+                    person_key=person_key_from_email(f"papier{number + 1}@example.org"))
+    update_counts()

@@ -27,7 +27,7 @@ def test_organisation_home_lists_only_its_spaces(client, commune, association):
     make_space(commune, "a-nous")
     make_space(association, "a-eux")
     html = client.get(commune.get_absolute_url()).content.decode()
-    assert "<title>Saint-Aubin — Saint-Aubin</title>" in html
+    assert "<title>Participation citoyenne — Saint-Aubin</title>" in html
     assert "Espace a-nous" in html and "Espace a-eux" not in html
 
 

@@ -138,3 +138,19 @@ def test_a_refused_staff_form_comes_back_with_its_fields_marked(client, box, cit
     assert 'value="&lt;b&gt;Maire&lt;/b&gt;"' in page  # what was typed is kept, escaped
     open_petition.contribution.refresh_from_db()
     assert open_petition.contribution.status == states.OPEN
+
+
+def test_demo_petition_has_online_and_paper_signatures(space, commune, association, agent):
+    from core.participation.services import channel_counts
+    from core.plugins import DemoContext
+    from plugins.petitions import demo
+    from plugins.petitions.models import Petition
+
+    demo.load_demo(DemoContext(commune=commune, association=association,
+                               spaces={"commune": space}, admin=agent))
+    petition = Petition.objects.get()
+    assert petition.is_open
+    counts = channel_counts(petition.subject_key)
+    assert (counts["web"], counts["paper"]) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)
+    petition.refresh_from_db()
+    assert (petition.count_web, petition.count_paper) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)

@@ -124,6 +124,11 @@ def test_disposable_and_blocked_domains_are_refused(open_petition):
     rules.save()
     with pytest.raises(Exception, match="ne sont pas acceptées"):
         services.sign(open_petition, name="A", email="a@mail.spam.example")
+    with pytest.raises(Exception, match="ne sont pas acceptées"):
+        services.sign(open_petition, name="A", email="a@relais.YOPMAIL.com")
+    # A domain that only ends with the same letters is another domain.
+    services.sign(open_petition, name="A", email="a@notspam.example")
+    assert Signature.objects.filter(email="a@notspam.example").exists()
 
 
 def test_rate_limit_per_ip(open_petition, settings):
