@@ -58,3 +58,26 @@ def sample_pages():
     from core.sample_pages import sample_pages as core_sample_pages
 
     return core_sample_pages()
+
+
+@hookimpl
+def personal_data():
+    # Each core app answers for its own models; the account section also answers for allauth,
+    # Wagtail and the Django admin (docs/privacy.md).
+    from core import account_data
+    from core.comments import privacy as comments
+    from core.contributions import privacy as contributions
+    from core.identity import privacy as identity
+    from core.moderation import privacy as moderation
+    from core.notifications import privacy as notifications
+    from core.participation import privacy as participation
+
+    return [
+        *account_data.personal_data(),
+        contributions.personal_data(),
+        moderation.personal_data(),
+        comments.personal_data(),
+        notifications.personal_data(),
+        participation.personal_data(),
+        identity.personal_data(),
+    ]

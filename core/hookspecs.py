@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         NotificationKind,
         ParticipationSubjectType,
         PeriodicTask,
+        PersonalData,
         SamplePage,
         SearchDocumentData,
         VerificationMethod,
@@ -149,4 +150,17 @@ def ledger_head_published(subject_key: str, head: dict[str, Any]) -> None:
     ``head`` is the published head (``{"at", "key_id", "log", "root", "signature", "size"}``,
     see ``docs/ledger.md``). Called inside the transaction that stores the head: write rows
     (for example an outbox activity), do no network I/O. Federation publishes heads this way.
+    """
+
+
+@hookspec
+def personal_data() -> list[PersonalData]:
+    """*Per plugin.* What the plugin keeps about people, as :class:`~core.plugins.PersonalData`.
+
+    Every concrete model with a foreign key (or one-to-one) to the user model must be claimed
+    by exactly one section (system check ``parvis.E010``). :func:`core.privacy.export_user_data`
+    gathers every section's ``export(user)`` under the plugin's slug;
+    :func:`core.privacy.erase_user` calls every section's ``erase(user)`` in one transaction,
+    then deletes the account. Public content stays with no author; participation records stay
+    (the one-person-one-signature guarantee) but lose their link to the account.
     """

@@ -485,3 +485,31 @@ __all__ += [
     "SubjectInfo",
     "ParticipationSubjectType",
 ]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one app keeps about a person, and how to hand it over or forget it.
+
+    ``key`` names the section in the export (unique within the plugin, for example
+    ``"petitions"``). ``models`` are the ``"app_label.ModelName"`` labels it answers for: every
+    concrete model with a foreign key to the user model must be claimed by one section (system
+    check ``parvis.E010``). ``export(user)`` returns JSON-ready data about that person only,
+    with English keys. ``erase(user)`` deletes or anonymises it; it runs inside the single
+    transaction of :func:`core.privacy.erase_user`, while the account and its e-mail
+    addresses still exist (they go last), and must
+    keep public content (author set to ``None``) and the participation record (link to the
+    account dropped). ``description`` tells the person, in French, what is kept and why.
+    """
+
+    key: str
+    models: tuple[str, ...]
+    export: Callable[[Any], dict[str, Any]]
+    erase: Callable[[Any], None]
+    description: Any = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(self.models))
+
+
+__all__ += ["PersonalData"]

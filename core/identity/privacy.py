@@ -82,3 +82,32 @@ def purge_expired(now=None) -> dict[str, int]:
         "codes": codes[1].get("identity.OneTimeCode", 0),
         "verifications": verifications[1].get("identity.Verification", 0),
     }
+
+
+def _erase_with_agent_links(user) -> None:
+    """Erase as a person (:func:`erase_personal_data`), then forget the account's agent work:
+    what it verified, uploaded, resolved or issued stays, with no link to it."""
+    erase_personal_data(user)
+    Verification.objects.filter(verified_by=user).update(verified_by=None)
+    CensusList.objects.filter(uploaded_by=user).update(uploaded_by=None)
+    ConflictCase.objects.filter(resolved_by=user).update(resolved_by=None)
+    OneTimeCode.objects.filter(issued_by=user).update(issued_by=None)
+
+
+def personal_data():
+    """The identity section of the ``personal_data`` hook (see :class:`core.plugins.PersonalData`)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from core.plugins import PersonalData
+
+    return PersonalData(
+        key="identity",
+        models=("identity.Verification", "identity.CensusList", "identity.CensusEntry",
+                "identity.ConflictCase", "identity.OneTimeCode"),
+        export=export_personal_data, erase=_erase_with_agent_links,
+        description=_(
+            "Vos vérifications et vos demandes de rapprochement sont supprimées. Les lignes des listes "
+            "électorales restent (ce sont les données de la commune) sans lien vers votre compte, et les "
+            "codes déjà utilisés restent utilisés."
+        ),
+    )

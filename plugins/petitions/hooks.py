@@ -117,3 +117,11 @@ def sample_pages():
     from plugins.petitions.sample_pages import sample_pages as pages
 
     return pages()
+
+
+@hookimpl
+def personal_data():
+    # Petitions, sponsorships and signatures (found by the account's verified addresses).
+    from plugins.petitions.privacy import personal_data as section
+
+    return [section()]
