@@ -94,6 +94,27 @@ def _erase_third_party(user) -> None:
                 rows.delete()
 
 
+def _export_data_exports(user) -> dict:
+    from core.models import DataExport
+
+    return {
+        "data_exports": [
+            {"created_at": _iso(e.created_at), "ready_at": _iso(e.ready_at), "expires_at": _iso(e.expires_at),
+             "downloaded_at": _iso(e.downloaded_at)}
+            for e in DataExport.objects.filter(user=user).order_by("created_at")
+        ],
+    }
+
+
+def _erase_data_exports(user) -> None:
+    from core import data_exports
+    from core.models import DataExport
+
+    exports = list(DataExport.objects.filter(user=user))
+    data_exports.delete_files(exports)  # once the erasure commits
+    DataExport.objects.filter(user=user).delete()
+
+
 def personal_data() -> list[PersonalData]:
     user_model = get_user_model()
     return [
@@ -104,6 +125,12 @@ def personal_data() -> list[PersonalData]:
             description=_(
                 "Votre compte, vos adresses électroniques et vos rôles dans les organisations sont supprimés."
             ),
+        ),
+        PersonalData(
+            key="data_exports",
+            models=("core.DataExport",),
+            export=_export_data_exports, erase=_erase_data_exports,
+            description=_("Les exports de vos données que vous avez demandés et leurs fichiers sont supprimés."),
         ),
         PersonalData(
             key="administration",

@@ -20,6 +20,7 @@ def navigation_items(request):
     if request.user.is_authenticated:
         items.append(NavigationItem(label=_("Mes contributions"), url=reverse("contributions:mine"), order=910))
         items.append(NavigationItem(label=_("Notifications"), url=reverse("notifications:inbox"), order=920))
+        items.append(NavigationItem(label=_("Mes données"), url=reverse("core:my_data"), order=930))
     return items
 
 
@@ -39,6 +40,7 @@ def periodic_tasks():
             name="notifications.daily-digest", task="notifications.send_daily_digests",
             every=timedelta(hours=24),
         ),
+        PeriodicTask(name="core.purge-data-exports", task="core.purge_data_exports", every=timedelta(hours=1)),
     ]
 
 

@@ -251,6 +251,7 @@ APP_DECLARATIONS = [
     ("core.moderation.sample_pages", "moderation_pages"),
     ("core.comments.sample_pages", "comment_pages"),
     ("core.search.sample_pages", "search_pages"),
+    ("core.account_sample_pages", "account_data_pages"),
 ]
 
 

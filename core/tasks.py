@@ -33,3 +33,30 @@ def ping(self, token: str | None = None) -> int:
         defaults={"worker_pid": os.getpid(), "queue": queue},
     )
     return os.getpid()
+
+
+@shared_task(name="core.build_data_export", queue="default", bind=True, max_retries=3, default_retry_delay=60)
+def build_data_export(self, export_id: int) -> bool:
+    """Build a requested export of a person's data and e-mail them the link.
+
+    Idempotent: an export already built (or deleted meanwhile) is left alone.
+    """
+    from core import data_exports
+    from core.models import DataExport
+
+    export = DataExport.objects.filter(pk=export_id, ready_at__isnull=True).select_related("user").first()
+    if export is None:
+        return False
+    token = data_exports.build(export)
+    if not token:
+        return False
+    data_exports.send_link(export, token)
+    return True
+
+
+@shared_task(name="core.purge_data_exports")
+def purge_data_exports() -> int:
+    """Delete expired data exports and their files."""
+    from core import data_exports
+
+    return data_exports.purge_expired()

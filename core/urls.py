@@ -8,7 +8,7 @@ from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
-from core import accessibility, views
+from core import accessibility, account_views, views
 from core.plugin_host import call_each
 
 core_patterns = (
@@ -18,6 +18,10 @@ core_patterns = (
         path("spaces/<slug:slug>/", views.space_detail, name="space"),
         path("language/", views.switch_language, name="switch_language"),
         path("o/<slug:slug>/accessibilite/", accessibility.statement, name="accessibility"),
+        # The person's own data (docs/privacy.md).
+        path("compte/donnees/", account_views.my_data, name="my_data"),
+        path("compte/donnees/<str:token>/", account_views.download_export, name="data_export"),
+        path("compte/supprimer/", account_views.delete_account, name="delete_account"),
     ],
     "core",
 )

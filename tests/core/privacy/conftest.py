@@ -28,6 +28,7 @@ def person(commune):
 def _core_rows(person, commune, space):
     from core.comments.models import Comment
     from core.contributions.models import Contribution, OfficialAnswer, StatusChange
+    from core.models import DataExport
     from core.moderation.models import ModerationDecision, ModerationReason, Report
     from core.notifications.models import Follow, Notification, NotificationPreference
     from core.participation.models import ParticipationRecord
@@ -47,6 +48,7 @@ def _core_rows(person, commune, space):
     Follow.objects.create(user=person, contribution=contribution)
     Notification.objects.create(recipient=person, kind="core.status_changed", title="Nouveau statut")
     NotificationPreference.objects.create(user=person)
+    DataExport.objects.create(user=person)
     ParticipationRecord.objects.create(
         subject_key="petitions:petition:999", person_key="a" * 64, channel="paper", user=person,
         entered_by=person, withdrawn_by=person, invalidated_by=person,
