@@ -443,7 +443,10 @@ class SubjectInfo:
     ``key`` is the full subject key ``"<plugin slug>:<type key>:<object id>"`` (also the id of
     its ledger). ``url`` is the subject's public page (a path or an absolute URL).
     ``organisations`` are the organisations whose agents may enter paper sheets; empty means
-    the organisations of ``space``.
+    the organisations of ``space``. ``target`` is the Component (or Space) whose eligibility
+    rules (:func:`core.identity.services.check_eligibility`) apply to the subject;
+    :func:`core.participation.services.participate` enforces them on every channel. ``None``:
+    no eligibility check.
     """
 
     key: str
@@ -452,6 +455,7 @@ class SubjectInfo:
     url: str
     is_open: bool
     organisations: tuple[Any, ...] = ()
+    target: Any = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -52,10 +52,12 @@ def _target_levels(target) -> tuple[Space, list[list[EligibilityRule]]]:
     else:
         raise TypeError(f"check_eligibility needs a Space or a Component, not {target!r}")
     space = component.phase.space if component is not None else target
-    rules = EligibilityRule.objects.select_related("membership_organisation")
-    levels = [list(rules.filter(space=space))]
+    # One query for both levels: this runs on every signing and voting request.
+    where = Q(space=space) | Q(component=component) if component is not None else Q(space=space)
+    rules = list(EligibilityRule.objects.select_related("membership_organisation").filter(where).order_by("pk"))
+    levels = [[rule for rule in rules if rule.space_id == space.pk and rule.component_id is None]]
     if component is not None:
-        levels.append(list(rules.filter(component=component)))
+        levels.append([rule for rule in rules if rule.component_id == component.pk])
     return space, [level for level in levels if level]
 
 
@@ -109,6 +111,38 @@ def _level_missing(rules: list[EligibilityRule], attrs: Attributes, day: date):
         if best is None or len(missing) < len(best):
             best = missing
     return best
+
+
+def describe_rule(rule: EligibilityRule) -> str:
+    """The rule's label, or its conditions in words when it has none."""
+    if rule.label:
+        return rule.label
+    parts = []
+    if rule.area_list:
+        parts.append(_("résider à : %(places)s") % {"places": ", ".join(rule.area_list)})
+    if rule.min_age:
+        parts.append(ngettext("avoir %(age)d an ou plus", "avoir %(age)d ans ou plus",
+                              rule.min_age) % {"age": rule.min_age})
+    if rule.membership_organisation is not None:
+        parts.append(_("être membre de %(name)s") % {"name": rule.membership_organisation.name})
+    if rule.identity_level == 1:
+        parts.append(_("avoir une adresse électronique confirmée"))
+    elif rule.identity_level:
+        parts.append(_("avoir une identité vérifiée"))
+    return ", ".join(parts) or str(rule)
+
+
+def conditions_of(target: Model) -> list[str]:
+    """The conditions to take part in ``target``, in words: one item per level (the space's
+    rules, then the component's), alternatives joined by « ou ». Empty: open to everyone."""
+    _space, levels = _target_levels(target)
+    separator = f" {_('ou')} "
+    return [separator.join(describe_rule(rule) for rule in rules) for rules in levels]
+
+
+def has_rules(target: Model) -> bool:
+    """Do eligibility rules apply to ``target`` (its own or its space's)?"""
+    return bool(_target_levels(target)[1])
 
 
 def _how_to_verify(missing: list[MissingProof], organisations: list[Organisation],

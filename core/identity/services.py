@@ -24,7 +24,7 @@ from core.identity.codes import (
     verify_in_person,
 )
 from core.identity.conflicts import resolve_conflict
-from core.identity.eligibility import check_eligibility
+from core.identity.eligibility import check_eligibility, conditions_of, has_rules
 from core.identity.letters import Letter, create_postal_letters, parse_letters
 from core.identity.methods import OIDC_PREFIX, all_methods
 from core.identity.models import Verification
@@ -43,10 +43,12 @@ __all__ = [
     "attributes_of",
     "check_eligibility",
     "code_attributes",
+    "conditions_of",
     "create_postal_letters",
     "current_list",
     "erase_personal_data",
     "export_personal_data",
+    "has_rules",
     "import_census",
     "issue_code",
     "match_census",

@@ -11,7 +11,7 @@ from core.participation.identity import person_key_from_email, person_key_from_i
 from core.plugins import ParticipationSubjectType
 
 __all__ = ["IDENTITY_FIELDS", "PaperIdentityForm", "ReceiptForm", "CsvImportForm",
-           "paper_form_class", "person_key_for"]
+           "eligibility_attestation", "paper_form_class", "person_key_for"]
 
 #: Every identity field of a paper sheet; the subject type's ``person_fields`` are required.
 IDENTITY_FIELDS = ("family_name", "given_names", "birth_date", "postcode", "email")
@@ -38,18 +38,32 @@ class PaperIdentityForm(forms.Form):
 
     person_fields: tuple[str, ...] = ()
 
-    def __init__(self, *args: Any, with_assisted: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, with_assisted: bool = True, conditions: list[str] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in IDENTITY_FIELDS:
             self.fields[name].required = name in self.person_fields
         if not with_assisted:
             del self.fields["assisted"]
-        own = [*IDENTITY_FIELDS, "sheet_reference", "assisted"]
+        if conditions:
+            # The subject has eligibility rules: the agent attests the check for each sheet.
+            self.fields["eligibility_checked"] = eligibility_attestation(conditions)
+        own = [*IDENTITY_FIELDS, "sheet_reference", "assisted", "eligibility_checked"]
         self.order_fields(own + [name for name in self.fields if name not in own])
         first = next(iter(self.fields.values()))
         first.widget.attrs["autofocus"] = True
         for field in self.fields.values():
             field.widget.attrs.setdefault("autocomplete", "off")
+
+
+def eligibility_attestation(conditions: list[str]) -> forms.BooleanField:
+    """The required box by which an agent attests having checked the person's eligibility."""
+    return forms.BooleanField(
+        label=_("J'ai vérifié que la personne remplit les conditions : %(conditions)s")
+        % {"conditions": " ; ".join(conditions)},
+        error_messages={"required": _("Vérifiez que la personne remplit les conditions avant "
+                                      "d'enregistrer sa participation.")},
+    )
 
 
 def paper_form_class(subject_type: ParticipationSubjectType) -> type[PaperIdentityForm]:
@@ -82,3 +96,11 @@ class ReceiptForm(forms.Form):
 class CsvImportForm(forms.Form):
     file = forms.FileField(label=_("Fichier CSV"), allow_empty_file=True,
                            help_text=_("UTF-8 ou Windows-1252, séparateur « ; » ou « , »."))
+
+    def __init__(self, *args: Any, conditions: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if conditions:
+            field = eligibility_attestation(conditions)
+            field.label = _("J'ai vérifié que chaque personne du fichier remplit les conditions : "
+                            "%(conditions)s") % {"conditions": " ; ".join(conditions)}
+            self.fields["eligibility_checked"] = field

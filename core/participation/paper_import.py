@@ -199,8 +199,13 @@ def _check_existing(subject: Subject, report: ImportReport) -> None:
                 report.errors.append(RowError(row.line, "—", AlreadyParticipated(record).message_for_agent))
 
 
-def import_rows(subject: Subject, rows: list[ValidRow], *, agent: Any) -> int:
-    """Import checked rows in one transaction (all or none), then append them to the ledger."""
+def import_rows(subject: Subject, rows: list[ValidRow], *, agent: Any,
+                eligibility_attested: bool = False) -> int:
+    """Import checked rows in one transaction (all or none), then append them to the ledger.
+
+    ``eligibility_attested``: the agent checked that every person meets the subject's
+    eligibility rules (required when it has some; see :func:`participate`).
+    """
     choice_from_paper = subject.type.choice_from_paper or (lambda cleaned: None)
     with transaction.atomic():
         for row in rows:
@@ -208,6 +213,7 @@ def import_rows(subject: Subject, rows: list[ValidRow], *, agent: Any) -> int:
                 subject_key=subject.key, person_key=row.person_key, channel="paper",
                 choice=choice_from_paper(row.cleaned_data), entered_by=agent,
                 sheet_reference=row.cleaned_data["sheet_reference"], subject=subject, append=False,
+                eligibility_attested=eligibility_attested,
             )
             if subject.type.on_paper_entry is not None:
                 subject.type.on_paper_entry(subject.key, participation.record, row.cleaned_data)

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import formats, timezone
@@ -44,9 +45,11 @@ from core.participation.models import (
     PendingLedgerEntry,
 )
 from core.participation.registry import Subject, get_subject
+from core.plugins import Attributes
 
 __all__ = [
     "AlreadyParticipated",
+    "NotEligible",
     "Participation",
     "ParticipationError",
     "SubjectClosed",
@@ -72,6 +75,22 @@ class ParticipationError(ValueError):
 class SubjectClosed(ParticipationError):
     def __init__(self) -> None:
         super().__init__(_("Cette consultation est close : la participation n'est plus possible."))
+
+
+class NotEligible(ParticipationError, ValidationError):
+    """The subject's eligibility rules refuse this participation (nothing was written).
+
+    A :class:`~django.core.exceptions.ValidationError` too, so that views and forms show its
+    message. ``eligibility`` is the :class:`~core.plugins.Eligibility` behind the refusal
+    (its message says how to get verified), or ``None`` when proof was missing altogether.
+    """
+
+    def __init__(self, message: str, eligibility: Any = None) -> None:
+        ValidationError.__init__(self, str(message), code="not_eligible")
+        self.eligibility = eligibility
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def channel_phrase(channel: str) -> str:
@@ -178,6 +197,33 @@ def _pending(subject: Subject, kind: str, participant: str, **fields: Any) -> Pe
     )
 
 
+def _check_eligible(subject: Subject, channel: str, user: Any, attributes: Any,
+                    eligibility_attested: bool) -> None:
+    """Apply the eligibility rules of the subject's target; raise :class:`NotEligible`."""
+    from core.identity.eligibility import check_eligibility, has_rules
+
+    target = subject.info.target
+    if target is None or not has_rules(target):
+        return
+    if channel == "web":
+        if user is None or not getattr(user, "is_authenticated", False):
+            raise NotEligible(_("Cette participation est réservée aux personnes qui remplissent ses "
+                                "conditions : connectez-vous pour participer."))
+        result = check_eligibility(user, target)
+    elif attributes is not None:
+        result = check_eligibility(attributes, target)
+    elif channel in ("paper", "assisted") and eligibility_attested:
+        return
+    elif channel == "partner":
+        raise NotEligible(_("Cette participation a des conditions : le partenaire doit transmettre "
+                            "ce qu'il a vérifié de la personne."))
+    else:
+        raise NotEligible(_("Cette participation a des conditions : confirmez que vous avez "
+                            "vérifié que la personne les remplit."))
+    if not result.ok:
+        raise NotEligible(result.message, result)
+
+
 def participate(
     *,
     subject_key: str,
@@ -190,6 +236,8 @@ def participate(
     replace: bool = False,
     subject: Subject | None = None,
     append: bool = True,
+    eligibility_attested: bool = False,
+    attributes: Attributes | None = None,
 ) -> Participation:
     """Record that a person took part; return the record and their receipt.
 
@@ -200,6 +248,12 @@ def participate(
     ("the last ballot counts"). ``subject`` spares resolving ``subject_key`` again.
     ``append=False`` leaves the entry in the outbox for the caller to append with
     :func:`flush_pending` (bulk imports), instead of appending it after the commit.
+
+    When the subject's target (:attr:`~core.plugins.SubjectInfo.target`) has eligibility rules,
+    they are checked before anything is written (:class:`NotEligible`): on the web, ``user``
+    must be eligible; on paper or assisted, the agent attests the check
+    (``eligibility_attested=True``) or gives the person's ``attributes``; a partner instance
+    gives the ``attributes`` it verified.
     """
     subject = subject or get_subject(subject_key)
     if not subject.info.is_open:
@@ -207,6 +261,7 @@ def participate(
     if not _HEX64.fullmatch(person_key or ""):
         raise ValueError("person_key must be 64 lowercase hex characters")
     choice = _check_choice(subject, channel, choice)
+    _check_eligible(subject, channel, user, attributes, eligibility_attested)
     fields = {"channel": channel, "user": user, "entered_by": entered_by,
               "sheet_reference": sheet_reference}
     token, nonce = participant_token(person_key, subject.key), os.urandom(32)

@@ -54,6 +54,13 @@ def _agent_subject(request, subject_key: str) -> Subject:
     return subject
 
 
+def eligibility_conditions(subject: Subject) -> list[str]:
+    """The conditions of the subject's eligibility rules, in words (empty: open to everyone)."""
+    from core.identity.services import conditions_of
+
+    return conditions_of(subject.info.target) if subject.info.target is not None else []
+
+
 def _save_sheet(request, subject: Subject, form) -> dict:
     """Record one sheet; return what the confirmation shows. Raises ParticipationError."""
     data = form.cleaned_data
@@ -64,6 +71,7 @@ def _save_sheet(request, subject: Subject, form) -> dict:
             subject_key=subject.key, person_key=person_key_for(subject.type, data),
             channel="assisted" if assisted else "paper", choice=choice, entered_by=request.user,
             sheet_reference=data["sheet_reference"], subject=subject,
+            eligibility_attested=bool(data.get("eligibility_checked")),
         )
         if subject.type.on_paper_entry is not None:
             subject.type.on_paper_entry(subject.key, participation.record, data)
@@ -78,9 +86,10 @@ def paper_entry(request, subject_key: str):
     """One paper sheet per submission; the empty form comes back for the next sheet."""
     subject = _agent_subject(request, subject_key)
     form_class = paper_form_class(subject.type)
-    form, confirmed = form_class(), None
+    conditions = eligibility_conditions(subject)
+    form, confirmed = form_class(conditions=conditions), None
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, conditions=conditions)
         if form.is_valid():
             try:
                 confirmed = _save_sheet(request, subject, form)
@@ -89,9 +98,10 @@ def paper_entry(request, subject_key: str):
             except (ParticipationError, ValueError) as exc:
                 form.add_error(None, str(exc))
             else:
-                form = form_class()
+                form = form_class(conditions=conditions)
     return render(request, "participation/paper_entry.html",
-                  {"subject": subject, "form": form, "confirmed": confirmed})
+                  {"subject": subject, "form": form, "confirmed": confirmed,
+                   "conditions": conditions})
 
 
 @login_required
@@ -99,16 +109,20 @@ def paper_entry(request, subject_key: str):
 def paper_import_view(request, subject_key: str):
     """Upload a CSV of paper sheets: a row-level report, and all rows imported or none."""
     subject = _agent_subject(request, subject_key)
-    form, report, imported = CsvImportForm(), None, None
+    conditions = eligibility_conditions(subject)
+    form, report, imported = CsvImportForm(conditions=conditions), None, None
     if request.method == "POST":
-        form = CsvImportForm(request.POST, request.FILES)
+        form = CsvImportForm(request.POST, request.FILES, conditions=conditions)
         if form.is_valid():
             # Reading one byte more than allowed is enough to refuse a file that is too big.
             data = form.cleaned_data["file"].read(paper_import.MAX_BYTES + 1)
             report = paper_import.check_file(subject, data)
             if report.ok:
                 try:
-                    imported = paper_import.import_rows(subject, report.rows, agent=request.user)
+                    imported = paper_import.import_rows(
+                        subject, report.rows, agent=request.user,
+                        eligibility_attested=bool(form.cleaned_data.get("eligibility_checked")),
+                    )
                 except ParticipationError as exc:  # someone took part meanwhile: nothing imported
                     form.add_error(None, str(exc))
                 else:
@@ -117,7 +131,7 @@ def paper_import_view(request, subject_key: str):
     return render(request, "participation/paper_import.html", {
         "subject": subject, "form": form, "report": report, "imported": imported,
         "columns": list(fields.items()), "max_rows": paper_import.MAX_ROWS,
-        "max_mb": paper_import.MAX_BYTES // (1024 * 1024),
+        "max_mb": paper_import.MAX_BYTES // (1024 * 1024), "conditions": conditions,
     })
 
 
@@ -131,7 +145,8 @@ def printable(request, subject_key: str):
     fields = paper_form_class(subject.type)(with_assisted=False).fields
     boxes = [(name, field) for name, field in fields.items() if name != "sheet_reference"]
     return render(request, "participation/printable.html",
-                  {"subject": subject, "fields": boxes, "url": url, "qr_svg": qr})
+                  {"subject": subject, "fields": boxes, "url": url, "qr_svg": qr,
+                   "conditions": eligibility_conditions(subject)})
 
 
 @require_GET

@@ -43,17 +43,37 @@ PAPER_SIGNATURES = 3
 
 
 def _demo_signatures(petition, agent) -> None:
-    """A petition with a life: confirmed online signatures and a sheet of paper signatures."""
+    """A petition with a life: confirmed online signatures and a sheet of paper signatures.
+
+    Where the box has eligibility rules (the demo commune's space keeps its petitions to its
+    residents aged 16 or more), the online signers are accounts an agent verified at the town
+    hall, and the agent attests the paper sheet was checked.
+    """
+    from datetime import date
+
+    from core.identity.eligibility import has_rules
+    from core.identity.methods import IN_PERSON
+    from core.identity.verifications import record_verification
+    from core.models import User
     from core.participation.identity import person_key_from_email
     from core.participation.services import participate
+    from core.plugins import PROOF_AGE, PROOF_RESIDENCE
     from plugins.petitions.tasks import update_counts
 
+    restricted = has_rules(petition.component)
+    organisation = petition.component.phase.space.organisations.first()
     for number, (name, public) in enumerate(SIGNERS):
-        request = services.sign(petition, name=name, email=f"signataire{number + 1}@example.org",
-                                show_name=public)
-        services.confirm_signature(request.token)
+        email = f"signataire{number + 1}@example.org"
+        user = None
+        if restricted:
+            user = User.objects.create_user(email=email, password=None, display_name=name)
+            record_verification(user, IN_PERSON, proves=[PROOF_RESIDENCE, PROOF_AGE],
+                                areas=[organisation.name], birth_date=date(1980 + number, 5, 1),
+                                organisation=organisation, verified_by=agent)
+        request = services.sign(petition, name=name, email=email, show_name=public, user=user)
+        services.confirm_signature(request.token, user=user)
     for number in range(PAPER_SIGNATURES):
         participate(subject_key=petition.subject_key, channel="paper", entered_by=agent,
-                    sheet_reference="Feuille 1",
+                    sheet_reference="Feuille 1", eligibility_attested=True,
                     person_key=person_key_from_email(f"papier{number + 1}@example.org"))
     update_counts()

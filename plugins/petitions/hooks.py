@@ -93,7 +93,7 @@ def _resolve(object_id: str):
         return None
     return SubjectInfo(
         key=petition.subject_key, title=petition.title, space=petition.component.phase.space,
-        url=petition.get_absolute_url(), is_open=petition.is_open,
+        url=petition.get_absolute_url(), is_open=petition.is_open, target=petition.component,
     )
 
 

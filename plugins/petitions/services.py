@@ -164,16 +164,41 @@ class SignatureRequest:
     token: str | None  # None when an unconfirmed signature was already pending
 
 
+def check_signer(petition: Petition, user) -> None:
+    """When the petition box has eligibility rules, only an eligible signed-in account signs.
+
+    Raises :class:`~core.participation.services.NotEligible` (a ValidationError) with the
+    message of :func:`~core.identity.services.check_eligibility` (which says how to get
+    verified). Without rules, anyone may sign, with or without an account.
+    """
+    from core.identity.services import check_eligibility, has_rules
+    from core.participation.services import NotEligible
+
+    if not has_rules(petition.component):
+        return
+    if user is None or not user.is_authenticated:
+        raise NotEligible(_("Cette pétition est réservée aux personnes qui remplissent ses "
+                            "conditions : connectez-vous pour la signer."))
+    eligibility = check_eligibility(user, petition.component)
+    if not eligibility.ok:
+        raise NotEligible(eligibility.message, eligibility)
+
+
 def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, postcode: str = "",
          wants_updates: bool = False, ip: str | None = None,
-         rules: PetitionSettings | None = None) -> SignatureRequest:
+         rules: PetitionSettings | None = None, user=None) -> SignatureRequest:
     """Record an online signature, to be confirmed through the link e-mailed to ``email``.
 
     Nothing counts before the confirmation. A second request for a pending signature sends
     the link again; for a confirmed one it is refused, saying when the person signed.
+    When the petition box has eligibility rules, ``user`` must be an eligible account
+    (:func:`check_signer`) and the signature uses the account's address, not ``email``.
     """
     if not petition.is_open:
         raise ValidationError(_("Cette pétition n'est pas ouverte à la signature."))
+    check_signer(petition, user)
+    if user is not None and user.is_authenticated and _has_rules(petition):
+        email = user.email
     email = normalise_email(email)
     domain = email.rpartition("@")[2]
     rules = rules or settings_for(petition.component)
@@ -218,9 +243,20 @@ class Confirmation:
     receipt: str | None  # the ledger receipt, shown once and e-mailed
 
 
+def _has_rules(petition: Petition) -> bool:
+    from core.identity.services import has_rules
+
+    return has_rules(petition.component)
+
+
 @transaction.atomic
-def confirm_signature(token: str) -> Confirmation:
-    """Confirm an online signature: it enters the participation record and the ledger."""
+def confirm_signature(token: str, user=None) -> Confirmation:
+    """Confirm an online signature: it enters the participation record and the ledger.
+
+    When the petition box has eligibility rules, ``user`` is the signed-in account confirming:
+    it must be the account that signed (same address) and still be eligible;
+    :func:`~core.participation.services.participate` checks it and records the account.
+    """
     from core.participation.identity import person_key_from_email
     from core.participation.services import flush_pending, participate
 
@@ -234,9 +270,19 @@ def confirm_signature(token: str) -> Confirmation:
         raise ValidationError(_("Cette pétition est close : la signature ne peut plus être confirmée."))
     if timezone.now() - signature.created_at > timedelta(days=7):
         raise ValidationError(_("Ce lien a expiré (7 jours). Signez de nouveau pour en recevoir un autre."))
+    signer = None
+    if _has_rules(signature.petition):
+        if user is None or not user.is_authenticated:
+            raise ValidationError(_("Cette pétition est réservée aux personnes qui remplissent ses "
+                                    "conditions : connectez-vous pour confirmer votre signature."))
+        if normalise_email(user.email) != signature.email:
+            raise ValidationError(_("Connectez-vous avec le compte qui a signé pour confirmer "
+                                    "cette signature."))
+        signer = user
     subject_key = signature.petition.subject_key
     participation = participate(
         subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web", append=False,
+        user=signer,
     )
     # Append now, in this transaction, so that the receipt (which names the entry's position)
     # can be shown on the confirmation page.

@@ -1,11 +1,18 @@
-"""Signing a petition without an account: form, e-mailed confirmation, receipt, withdrawal."""
+"""Signing a petition: form, e-mailed confirmation, receipt, withdrawal.
+
+Without an account, unless the petition box has eligibility rules: then only a signed-in,
+eligible account signs (with its own address), and confirms while signed in.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.identity.services import check_eligibility, conditions_of
 from plugins.petitions import services
 from plugins.petitions.forms import SignForm
 from plugins.petitions.views import visible_petition
@@ -15,24 +22,45 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def login_url(request) -> str:
+    return f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+
+
 def sign(request, pk: int):
     petition = visible_petition(request, pk)
     rules = services.settings_for(petition.component)
+    conditions = conditions_of(petition.component)
+    context = {"petition": petition, "conditions": conditions, "form": None}
+    if conditions:
+        # Reserved to eligible accounts: the others see the conditions and what to do, no form.
+        status = 403 if request.method == "POST" else 200
+        if not request.user.is_authenticated:
+            context["login_url"] = login_url(request)
+            return render(request, "petitions/sign.html", context, status=status)
+        eligibility = check_eligibility(request.user, petition.component)
+        if not eligibility.ok:
+            context["eligibility"] = eligibility
+            return render(request, "petitions/sign.html", context, status=status)
     form = SignForm(request.POST or None, collect_postcode=rules.collect_postcode)
+    if conditions:
+        del form.fields["email"]  # the account's address is the signer's
+        context["account_email"] = request.user.email
+    context["form"] = form
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        email = request.user.email if conditions else data["email"]
         try:
             services.sign(
-                petition, name=data["name"], email=data["email"], show_name=data["show_name"],
+                petition, name=data["name"], email=email, show_name=data["show_name"],
                 postcode=data.get("postcode", ""), wants_updates=data["wants_updates"], ip=client_ip(request),
-                rules=rules,
+                rules=rules, user=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "petitions/sign_sent.html", {"petition": petition, "email": data["email"]})
+            return render(request, "petitions/sign_sent.html", {"petition": petition, "email": email})
     status = 400 if request.method == "POST" else 200
-    return render(request, "petitions/sign.html", {"petition": petition, "form": form}, status=status)
+    return render(request, "petitions/sign.html", context, status=status)
 
 
 def confirm(request, token: str):
@@ -45,14 +73,19 @@ def confirm(request, token: str):
         }, status=404)
     if request.method == "POST":
         try:
-            confirmation = services.confirm_signature(token)
+            confirmation = services.confirm_signature(token, user=request.user)
         except ValidationError as exc:
             return render(request, "petitions/token_error.html", {"message": " ".join(exc.messages)}, status=400)
         return render(request, "petitions/confirmed.html", {
             "petition": confirmation.signature.petition, "receipt": confirmation.receipt, "token": token,
             "already": confirmation.receipt is None,
         })
-    return render(request, "petitions/confirm.html", {"signature": signature, "petition": signature.petition})
+    needs_login = (not request.user.is_authenticated
+                   and bool(conditions_of(signature.petition.component)))
+    return render(request, "petitions/confirm.html", {
+        "signature": signature, "petition": signature.petition,
+        "login_url": login_url(request) if needs_login else None,
+    })
 
 
 def withdraw(request, token: str):

@@ -154,3 +154,21 @@ def test_demo_petition_has_online_and_paper_signatures(space, commune, associati
     assert (counts["web"], counts["paper"]) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)
     petition.refresh_from_db()
     assert (petition.count_web, petition.count_paper) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)
+
+
+def test_demo_signers_are_verified_residents_where_the_space_has_rules(space, commune, association, agent):
+    from core.identity.models import EligibilityRule
+    from core.participation.models import ParticipationRecord
+    from core.participation.services import channel_counts
+    from core.plugins import DemoContext
+    from plugins.petitions import demo
+    from plugins.petitions.models import Petition
+
+    EligibilityRule.objects.create(space=space, residence_areas=commune.name, min_age=16)
+    demo.load_demo(DemoContext(commune=commune, association=association,
+                               spaces={"commune": space}, admin=agent))
+    petition = Petition.objects.get()
+    counts = channel_counts(petition.subject_key)
+    assert (counts["web"], counts["paper"]) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)
+    web = ParticipationRecord.objects.filter(subject_key=petition.subject_key, channel="web")
+    assert not web.filter(user__isnull=True).exists()

@@ -47,7 +47,7 @@ def _resolver(type_key: str):
         return SubjectInfo(
             key=f"probe:{type_key}:{component.pk}", title=component.title,
             space=component.phase.space, url=f"/probe/{type_key}/{component.pk}/",
-            is_open=component.phase.is_current,
+            is_open=component.phase.is_current, target=component,
         )
 
     return resolve
