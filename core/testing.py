@@ -65,6 +65,33 @@ def commune_admin(commune) -> User:
     return make_user("admin@saint-aubin.example", organisation=commune, role=Role.ADMIN)
 
 
+@pytest.fixture
+def moderator(commune) -> User:
+    return make_user("moderation@saint-aubin.example", organisation=commune, role=Role.MODERATOR)
+
+
+@pytest.fixture
+def agent(commune) -> User:
+    return make_user("agent@saint-aubin.example", organisation=commune, role=Role.AGENT)
+
+
+@pytest.fixture
+def official(commune) -> User:
+    return make_user("elue@saint-aubin.example", organisation=commune, role=Role.OFFICIAL)
+
+
+@pytest.fixture
+def foreign_admin(association) -> User:
+    """An administrator of another organisation: no right over the commune's spaces."""
+    return make_user("admin@collectif.example", organisation=association, role=Role.ADMIN)
+
+
+@pytest.fixture
+def foreign_agent(association) -> User:
+    """An agent of another organisation."""
+    return make_user("agent@collectif.example", organisation=association, role=Role.AGENT)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Pages cached for visitors and rate-limit counters must not leak from one test to the next."""

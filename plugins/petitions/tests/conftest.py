@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.models import Component, Role
+from core.models import Component
 from plugins.petitions import services
 from plugins.petitions.models import PetitionSettings
 from tests.conftest import make_user
@@ -20,21 +20,6 @@ def box(space) -> Component:
 @pytest.fixture
 def citizen_author(db):
     return make_user("initiatrice@example.org", display_name="Inès Initiatrice")
-
-
-@pytest.fixture
-def moderator(commune):
-    return make_user("mod@saint-aubin.example", organisation=commune, role=Role.MODERATOR)
-
-
-@pytest.fixture
-def agent(commune):
-    return make_user("agent@saint-aubin.example", organisation=commune, role=Role.AGENT)
-
-
-@pytest.fixture
-def foreign_admin(association):
-    return make_user("admin@collectif.example", organisation=association, role=Role.ADMIN)
 
 
 @pytest.fixture

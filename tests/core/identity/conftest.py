@@ -6,7 +6,6 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 
-from core.models import Role
 from tests.conftest import make_user
 
 CSV_HEADER = "nom;prénoms;date de naissance;secteur\n"
@@ -38,21 +37,6 @@ def person(db):
 @pytest.fixture
 def neighbour(db):
     return confirmed(make_user("voisin@example.org"))
-
-
-@pytest.fixture
-def agent(commune):
-    return make_user("agent@saint-aubin.example", organisation=commune, role=Role.AGENT)
-
-
-@pytest.fixture
-def moderator(commune):
-    return make_user("moderation@saint-aubin.example", organisation=commune, role=Role.MODERATOR)
-
-
-@pytest.fixture
-def foreign_agent(association):
-    return make_user("agent@collectif.example", organisation=association, role=Role.AGENT)
 
 
 @pytest.fixture

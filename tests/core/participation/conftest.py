@@ -13,7 +13,7 @@ import pytest
 from django import forms
 from django.utils import timezone
 
-from core.models import Component, Phase, Role
+from core.models import Component, Phase
 from core.plugin_host import get_manager
 from core.plugins import (
     PERSON_BY_EMAIL,
@@ -22,7 +22,7 @@ from core.plugins import (
     SubjectInfo,
     hookimpl,
 )
-from tests.conftest import make_space, make_user
+from tests.conftest import make_space
 
 PROJECTS = [("park", "Un parc"), ("trees", "Des arbres"), ("library", "Une médiathèque")]
 
@@ -125,18 +125,3 @@ def closed_petition(probe, commune) -> str:
         starts_at=timezone.now() - timedelta(days=10), ends_at=timezone.now() - timedelta(days=1)
     )
     return f"probe:petition:{make_component(space, 'petition').pk}"
-
-
-@pytest.fixture
-def agent(commune):
-    return make_user("agent@saint-aubin.example", organisation=commune, role=Role.AGENT)
-
-
-@pytest.fixture
-def moderator(commune):
-    return make_user("moderation@saint-aubin.example", organisation=commune, role=Role.MODERATOR)
-
-
-@pytest.fixture
-def foreign_agent(association):
-    return make_user("agent@collectif.example", organisation=association, role=Role.AGENT)
