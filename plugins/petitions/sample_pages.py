@@ -111,6 +111,27 @@ def _moderated(fx):
     return fx.objects["moderated"]
 
 
+def _restricted(fx):
+    """An open petition in a second box kept to the commune's residents aged 16 or more (an
+    eligibility rule none of the fixtures' accounts meets)."""
+    from core.identity.models import EligibilityRule
+    from core.models import Component
+    from plugins.petitions import services
+    from plugins.petitions.models import PetitionSettings
+
+    if "petitions_restricted" not in fx.objects:
+        phase = fx.space.phases.order_by("sort_order").first()
+        box = Component.objects.create(phase=phase, component_type=BOX, title="Pétitions des habitants")
+        PetitionSettings.objects.create(component=box)
+        EligibilityRule.objects.create(component=box, label="habitant de Saint-Aubin, 16 ans ou plus",
+                                       residence_areas="Saint-Aubin", min_age=16)
+        fx.objects["petitions_restricted"] = services.create_petition(
+            box, author=fx.users[AGENT], title="Un conseil municipal des jeunes",
+            text="Élire un conseil municipal des jeunes chaque année.", on_behalf_of_organisation=True,
+        )
+    return fx.objects["petitions_restricted"]
+
+
 def _pending(fx):
     """The token of a signature of the open petition whose e-mail link is not yet followed."""
     from plugins.petitions import services
@@ -327,6 +348,13 @@ def sample_pages() -> list[SamplePage]:
                 role=ANONYMOUS, fields=("name", "email"), submit="Signer", success_status=200,
                 done=_signed,
             ),
+        ),
+        # Where rules apply, visitors see the conditions and a login link, accounts that do not
+        # meet them see why and how to get verified; no form, and a POST is refused.
+        SamplePage(
+            name="petitions:sign", variant="conditions", setup=_restricted,
+            url=lambda fx: reverse("petitions:sign", args=[_restricted(fx).pk]),
+            label="Signer une pétition réservée aux habitants", post=statuses(403),
         ),
         SamplePage(
             name="petitions:confirm", setup=_pending,
