@@ -50,6 +50,7 @@ from core.plugins import Attributes
 __all__ = [
     "AlreadyParticipated",
     "NotEligible",
+    "check_eligible",
     "Participation",
     "ParticipationError",
     "SubjectClosed",
@@ -197,14 +198,17 @@ def _pending(subject: Subject, kind: str, participant: str, **fields: Any) -> Pe
     )
 
 
-def _check_eligible(subject: Subject, channel: str, user: Any, attributes: Any,
-                    eligibility_attested: bool) -> None:
-    """Apply the eligibility rules of the subject's target; raise :class:`NotEligible`."""
+def check_eligible(target: Any, channel: str, *, user: Any = None, attributes: Any = None,
+                   eligibility_attested: bool = False) -> bool:
+    """Apply the eligibility rules of ``target`` (a Component or Space) to a participation on
+    ``channel``; raise :class:`NotEligible`. Return whether rules apply (``False``: open to
+    everyone, nothing was checked). :func:`participate` calls it; plugins call it too before
+    they take a step that is not yet a participation (a petition signature awaiting its e-mail
+    confirmation)."""
     from core.identity.eligibility import check_eligibility, has_rules
 
-    target = subject.info.target
     if target is None or not has_rules(target):
-        return
+        return False
     if channel == "web":
         if user is None or not getattr(user, "is_authenticated", False):
             raise NotEligible(_("Cette participation est réservée aux personnes qui remplissent ses "
@@ -213,7 +217,7 @@ def _check_eligible(subject: Subject, channel: str, user: Any, attributes: Any,
     elif attributes is not None:
         result = check_eligibility(attributes, target)
     elif channel in ("paper", "assisted") and eligibility_attested:
-        return
+        return True
     elif channel == "partner":
         raise NotEligible(_("Cette participation a des conditions : le partenaire doit transmettre "
                             "ce qu'il a vérifié de la personne."))
@@ -222,6 +226,7 @@ def _check_eligible(subject: Subject, channel: str, user: Any, attributes: Any,
                             "vérifié que la personne les remplit."))
     if not result.ok:
         raise NotEligible(result.message, result)
+    return True
 
 
 def participate(
@@ -261,7 +266,8 @@ def participate(
     if not _HEX64.fullmatch(person_key or ""):
         raise ValueError("person_key must be 64 lowercase hex characters")
     choice = _check_choice(subject, channel, choice)
-    _check_eligible(subject, channel, user, attributes, eligibility_attested)
+    check_eligible(subject.info.target, channel, user=user, attributes=attributes,
+                   eligibility_attested=eligibility_attested)
     fields = {"channel": channel, "user": user, "entered_by": entered_by,
               "sheet_reference": sheet_reference}
     token, nonce = participant_token(person_key, subject.key), os.urandom(32)

@@ -164,24 +164,18 @@ class SignatureRequest:
     token: str | None  # None when an unconfirmed signature was already pending
 
 
-def check_signer(petition: Petition, user) -> None:
+def check_signer(petition: Petition, user) -> bool:
     """When the petition box has eligibility rules, only an eligible signed-in account signs.
 
-    Raises :class:`~core.participation.services.NotEligible` (a ValidationError) with the
-    message of :func:`~core.identity.services.check_eligibility` (which says how to get
-    verified). Without rules, anyone may sign, with or without an account.
+    The shared check of :func:`~core.participation.services.check_eligible` (the one
+    ``participate`` applies at confirmation), made before the signature is recorded: raises
+    :class:`~core.participation.services.NotEligible` with a message that says how to get
+    verified. Returns whether rules apply; without them anyone may sign, with or without an
+    account.
     """
-    from core.identity.services import check_eligibility, has_rules
-    from core.participation.services import NotEligible
+    from core.participation.services import check_eligible
 
-    if not has_rules(petition.component):
-        return
-    if user is None or not user.is_authenticated:
-        raise NotEligible(_("Cette pétition est réservée aux personnes qui remplissent ses "
-                            "conditions : connectez-vous pour la signer."))
-    eligibility = check_eligibility(user, petition.component)
-    if not eligibility.ok:
-        raise NotEligible(eligibility.message, eligibility)
+    return check_eligible(petition.component, "web", user=user)
 
 
 def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, postcode: str = "",
@@ -196,9 +190,8 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     """
     if not petition.is_open:
         raise ValidationError(_("Cette pétition n'est pas ouverte à la signature."))
-    check_signer(petition, user)
-    if user is not None and user.is_authenticated and _has_rules(petition):
-        email = user.email
+    if check_signer(petition, user):
+        email = user.email  # an eligible account: its own address signs
     email = normalise_email(email)
     domain = email.rpartition("@")[2]
     rules = rules or settings_for(petition.component)
@@ -243,12 +236,6 @@ class Confirmation:
     receipt: str | None  # the ledger receipt, shown once and e-mailed
 
 
-def _has_rules(petition: Petition) -> bool:
-    from core.identity.services import has_rules
-
-    return has_rules(petition.component)
-
-
 @transaction.atomic
 def confirm_signature(token: str, user=None) -> Confirmation:
     """Confirm an online signature: it enters the participation record and the ledger.
@@ -257,6 +244,7 @@ def confirm_signature(token: str, user=None) -> Confirmation:
     it must be the account that signed (same address) and still be eligible;
     :func:`~core.participation.services.participate` checks it and records the account.
     """
+    from core.identity.services import has_rules
     from core.participation.identity import person_key_from_email
     from core.participation.services import flush_pending, participate
 
@@ -271,7 +259,7 @@ def confirm_signature(token: str, user=None) -> Confirmation:
     if timezone.now() - signature.created_at > timedelta(days=7):
         raise ValidationError(_("Ce lien a expiré (7 jours). Signez de nouveau pour en recevoir un autre."))
     signer = None
-    if _has_rules(signature.petition):
+    if has_rules(signature.petition.component):
         if user is None or not user.is_authenticated:
             raise ValidationError(_("Cette pétition est réservée aux personnes qui remplissent ses "
                                     "conditions : connectez-vous pour confirmer votre signature."))
