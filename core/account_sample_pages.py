@@ -10,10 +10,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from core.plugins import PARTICIPANT, FormSample, SamplePage, statuses
+from core.plugins import PARTICIPANT, SIGNED_IN, FormSample, SamplePage, statuses
 
-#: Pages for signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
 #: An export link: its owner (the participant) only; anyone else signed in gets a 404.
 OWNER_ONLY = statuses(404, anonymous=302, participant=200)
 

@@ -221,6 +221,17 @@ def statuses(default: int = 200, **per_role: int) -> dict[str, int]:
     return {role: per_role.get(role, default) for role in ROLES}
 
 
+# The expectations most pages share (declare others with statuses()).
+#: Signed-in people; anonymous visitors are sent to the login page.
+SIGNED_IN = statuses(200, anonymous=302)
+#: Moderators and administrators of the page's organisation.
+MODERATORS = statuses(403, anonymous=302, moderator=200, admin=200)
+#: Agents and administrators of the page's organisation.
+AGENTS = statuses(403, anonymous=302, agent=200, admin=200)
+#: Actions taken by POST only (``require_POST`` answers a GET before any sign-in check).
+POST_ONLY = statuses(405)
+
+
 @dataclass(frozen=True)
 class FormSample:
     """A form of a sample page: a valid submission and what the gates do with it.
@@ -321,6 +332,10 @@ __all__ += [
     "FOREIGN_ADMIN",
     "ADMIN",
     "statuses",
+    "SIGNED_IN",
+    "MODERATORS",
+    "AGENTS",
+    "POST_ONLY",
     "FormSample",
     "SamplePage",
 ]

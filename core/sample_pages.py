@@ -16,13 +16,12 @@ from django.utils import timezone
 from core.plugins import (
     ANONYMOUS,
     PARTICIPANT,
+    SIGNED_IN,
     FormSample,
     SamplePage,
     statuses,
 )
 
-#: Pages for signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
 #: Pages for visitors: signed-in people are sent on (allauth's "already signed in" redirect).
 VISITORS = statuses(302, anonymous=200)
 NEW_PASSWORD = "un tout nouveau secret 42"

@@ -13,6 +13,8 @@ from core.plugins import (
     AGENT,
     OTHER_PARTICIPANT,
     PARTICIPANT,
+    POST_ONLY,
+    SIGNED_IN,
     FormSample,
     SamplePage,
     statuses,
@@ -22,13 +24,9 @@ PLUGIN = "suggestions"
 KIND = "suggestion"
 TITLE = "Des bancs place de l'église"
 
-#: Pages for signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
 #: POST-only actions of the agents, officials and administrators (the default workflow's roles
 #: and the roles that publish official answers): they are sent back to the contribution.
 STAFF_ACTION = statuses(403, anonymous=302, agent=302, official=302, admin=302)
-#: A POST-only endpoint refuses GET, before asking anyone to sign in.
-POST_ONLY = statuses(405)
 
 
 def sample_contribution(fx):

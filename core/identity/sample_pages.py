@@ -12,10 +12,8 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from core.plugins import PARTICIPANT, FormSample, SamplePage, statuses
+from core.plugins import AGENTS, PARTICIPANT, SIGNED_IN, FormSample, SamplePage, statuses
 
-SIGNED_IN = statuses(200, anonymous=302)
-AGENTS = statuses(403, anonymous=302, agent=200, admin=200)
 AGENT_WRITES = statuses(403, anonymous=302, agent=302, admin=302)
 BIRTH = date(1990, 7, 14)
 

@@ -12,17 +12,14 @@ from django.urls import reverse
 from core.contributions.sample_pages import KIND, PLUGIN, sample_contribution
 from core.plugins import (
     MODERATOR,
+    MODERATORS,
     OTHER_PARTICIPANT,
     PARTICIPANT,
+    SIGNED_IN,
     FormSample,
     SamplePage,
     statuses,
 )
-
-#: Pages for signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
-#: Moderators and administrators of the space's organisation only.
-MODERATORS = statuses(403, anonymous=302, moderator=200, admin=200)
 
 
 def default_reason(code: str = "spam"):

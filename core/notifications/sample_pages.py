@@ -8,17 +8,14 @@ from __future__ import annotations
 from django.urls import reverse
 
 from core.plugins import (
+    AGENTS,
     ANONYMOUS,
     PARTICIPANT,
+    SIGNED_IN,
     FormSample,
     SamplePage,
     statuses,
 )
-
-#: Pages for signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
-#: Agents and administrators of the space's organisation only.
-SPACE_STAFF = statuses(403, anonymous=302, agent=200, admin=200)
 
 
 def _notifications(fx, n: int) -> None:
@@ -115,7 +112,7 @@ def notification_pages() -> list[SamplePage]:
         ),
         SamplePage(
             name="notifications:space_message", url=_message_url,
-            label="Écrire aux abonnés d'un espace", get=SPACE_STAFF,
+            label="Écrire aux abonnés d'un espace", get=AGENTS,
             post=statuses(403, anonymous=302, agent=302, admin=302),
             form=FormSample(
                 data=lambda fx: {"title": "Résultats publiés",

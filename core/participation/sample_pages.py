@@ -14,16 +14,15 @@ from django.urls import reverse
 
 from core.plugins import (
     AGENT,
+    AGENTS,
     FormSample,
     ParticipationSubjectType,
     SamplePage,
     SubjectInfo,
     hookimpl,
-    statuses,
 )
 
 SAMPLE_PLUGIN = "participation_samples"
-AGENTS_ONLY = statuses(403, anonymous=302, agent=200, admin=200)
 
 
 def _resolve(object_id: str) -> SubjectInfo | None:
@@ -99,10 +98,10 @@ def participation_pages() -> list[SamplePage]:
     return [
         SamplePage(name="participation:paper_entry", setup=sample_subject,
                    url=lambda fx: reverse("participation:paper_entry", args=[fx.objects["subject"]]),
-                   get=AGENTS_ONLY, post=AGENTS_ONLY, form=sheet, label="Saisie des feuilles papier"),
+                   get=AGENTS, post=AGENTS, form=sheet, label="Saisie des feuilles papier"),
         SamplePage(name="participation:paper_import", setup=sample_subject,
                    url=lambda fx: reverse("participation:paper_import", args=[fx.objects["subject"]]),
-                   get=AGENTS_ONLY, post=AGENTS_ONLY, label="Import CSV des feuilles papier"),
+                   get=AGENTS, post=AGENTS, label="Import CSV des feuilles papier"),
         SamplePage(name="participation:printable", setup=sample_subject,
                    url=lambda fx: reverse("participation:printable", args=[fx.objects["subject"]]),
                    label="Formulaire papier"),

@@ -25,10 +25,14 @@ from django.urls import reverse
 
 from core.plugins import (
     AGENT,
+    AGENTS,
     ANONYMOUS,
     MODERATOR,
+    MODERATORS,
     OTHER_PARTICIPANT,
     PARTICIPANT,
+    POST_ONLY,
+    SIGNED_IN,
     FormSample,
     SamplePage,
     statuses,
@@ -43,14 +47,6 @@ TERRITORIES = ("Centre-bourg", "Les Hauts", "Le Port")
 
 #: Everyone, signed in or not.
 PUBLIC = statuses(200)
-#: Signed-in people: anonymous visitors are sent to the login page.
-SIGNED_IN = statuses(200, anonymous=302)
-#: Moderators and administrators of the space's organisation (``MODERATOR_ROLES``).
-MODERATORS = statuses(403, anonymous=302, moderator=200, admin=200)
-#: Agents and administrators of the space's organisation (``services.STAFF_ROLES``).
-STAFF = statuses(403, anonymous=302, agent=200, admin=200)
-#: Actions taken by POST only (``require_POST`` comes before the sign-in check).
-POST_ONLY = statuses(405)
 
 
 # --- Setups ----------------------------------------------------------------------------------
@@ -431,6 +427,6 @@ def sample_pages() -> list[SamplePage]:
         SamplePage(
             name="petitions:export", setup=_confirmed, list_of=_signatures, audit=False,
             url=lambda fx: reverse("petitions:export", args=[_open(fx).pk]),
-            label="Export des signatures (CSV)", get=STAFF,
+            label="Export des signatures (CSV)", get=AGENTS,
         ),
     ]
