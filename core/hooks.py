@@ -41,6 +41,12 @@ def periodic_tasks():
             every=timedelta(hours=24),
         ),
         PeriodicTask(name="core.purge-data-exports", task="core.purge_data_exports", every=timedelta(hours=1)),
+        PeriodicTask(
+            name="federation.dispatch-deliveries", task="federation.dispatch_deliveries",
+            every=timedelta(seconds=30),
+        ),
+        # Every retention rule of every plugin, for every organisation (docs/privacy.md).
+        PeriodicTask(name="retention.apply-rules", task="retention.apply_rules", every=timedelta(hours=1)),
     ]
 
 
@@ -67,12 +73,14 @@ def personal_data():
     # Each core app answers for its own models; the account section also answers for allauth,
     # Wagtail and the Django admin (docs/privacy.md).
     from core import account_data
+    from core.api import privacy as api
     from core.comments import privacy as comments
     from core.contributions import privacy as contributions
     from core.identity import privacy as identity
     from core.moderation import privacy as moderation
     from core.notifications import privacy as notifications
     from core.participation import privacy as participation
+    from federation import privacy as federation
 
     return [
         *account_data.personal_data(),
@@ -82,4 +90,22 @@ def personal_data():
         notifications.personal_data(),
         participation.personal_data(),
         identity.personal_data(),
+        api.personal_data(),
+        federation.personal_data(),
     ]
+
+
+@hookimpl
+def retention_rules():
+    # How long the core keeps the link between participation records and accounts.
+    from core.retention.core_rules import core_rules
+
+    return core_rules()
+
+
+@hookimpl
+def open_data_sets():
+    # The core's public datasets: phases, public contributions, participation counts.
+    from core.opendata.datasets import core_datasets
+
+    return core_datasets()

@@ -20,14 +20,17 @@ if TYPE_CHECKING:
     from django.urls import URLPattern, URLResolver
 
     from core.plugins import (
+        ApiRouter,
         ComponentType,
         ContributionKind,
         DemoContext,
         NavigationItem,
         NotificationKind,
+        OpenDataSet,
         ParticipationSubjectType,
         PeriodicTask,
         PersonalData,
+        RetentionRule,
         SamplePage,
         SearchDocumentData,
         VerificationMethod,
@@ -163,4 +166,41 @@ def personal_data() -> list[PersonalData]:
     :func:`core.privacy.erase_user` calls every section's ``erase(user)`` in one transaction,
     then deletes the account. Public content stays with no author; participation records stay
     (the one-person-one-signature guarantee) but lose their link to the account.
+    """
+
+
+@hookspec
+def api_routers() -> list[ApiRouter]:
+    """*Per plugin.* The plugin's endpoints in the public REST API (``/api/v1/``), as
+    :class:`~core.plugins.ApiRouter` (a django-ninja ``Router``, its prefix, tags and scopes).
+
+    Called once when the URLs are built, for every loaded plugin; the endpoints of a plugin
+    disabled for the organisation of the request answer 404. Expose public objects only, of
+    the request's organisation (see ``docs/api.md``).
+    """
+
+
+@hookspec
+def retention_rules() -> list[RetentionRule]:
+    """*Per plugin.* How long the plugin keeps each kind of personal data, as
+    :class:`~core.plugins.RetentionRule` (default delay, bounds, and the ``apply`` function
+    that purges or anonymises).
+
+    The periodic task ``retention.apply_rules`` (and ``parvis retention``) calls every rule
+    of every plugin for every organisation, with the delay that organisation chose (or the
+    rule's default); the privacy notice and the processing register of each organisation state
+    the delays in force. Called for every loaded plugin, enabled or not: data is purged
+    wherever it is.
+    """
+
+
+@hookspec
+def open_data_sets() -> list[OpenDataSet]:
+    """*Per plugin.* The public datasets the plugin publishes for each public space, as
+    :class:`~core.plugins.OpenDataSet` (see ``docs/opendata.md``).
+
+    The core lists them in each organisation's data catalogue (``/open-data/<organisation>/``)
+    and serves them as CSV, JSON and, for located data, GeoJSON, under the organisation's
+    licence. Rows carry no direct identifier; the counts declared in ``aggregate`` are
+    protected by small-cell suppression. A disabled plugin's datasets are not published.
     """

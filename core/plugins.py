@@ -344,7 +344,7 @@ __all__ += [
 # --- Identity: verification methods and eligibility (see docs/identity.md) -------------------
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
 
 #: What a verification can prove (``VerificationMethod.proves``, ``MissingProof.proof``).
 PROOF_IDENTITY = "identity"
@@ -461,7 +461,8 @@ class SubjectInfo:
     the organisations of ``space``. ``target`` is the Component (or Space) whose eligibility
     rules (:func:`core.identity.services.check_eligibility`) apply to the subject;
     :func:`core.participation.services.participate` enforces them on every channel. ``None``:
-    no eligibility check.
+    no eligibility check. ``closed_at`` is when the subject closed (``None`` while open, or
+    when unknown): the retention rule ``core.participation_account_links`` counts from it.
     """
 
     key: str
@@ -471,6 +472,7 @@ class SubjectInfo:
     is_open: bool
     organisations: tuple[Any, ...] = ()
     target: Any = None
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -482,10 +484,14 @@ class ParticipationSubjectType:
     ``person_fields`` are the identity fields that tell people apart and are required on paper
     (:data:`PERSON_BY_EMAIL` or :data:`PERSON_BY_IDENTITY`). ``paper_form`` is a Django form
     class with the plugin's fields of one paper sheet (the choices of a ballot); its cleaned
-    data goes to ``choice_from_paper(cleaned_data)`` (the ledger choice: ``None`` for a
+    data, with the ``subject_key`` added, goes to ``choice_from_paper(cleaned_data)`` (which
+    raises ``ValueError`` with a message for the agent to refuse the sheet) (the ledger choice: ``None`` for a
     petition, a list of item ids or a dict of item ids to points for a vote) and to
     ``on_paper_entry(subject_key, record, cleaned_data)``, called in the same transaction as the
     participation record so that the plugin can store its own row (a signature, a ballot).
+    ``public_subjects(space)`` returns the public subjects of a space as a values queryset
+    with ``"key"`` (the full subject key) and ``"title"``, for the open data
+    (``docs/opendata.md``); ``None``: the type's counts are not published there.
     """
 
     key: str
@@ -496,6 +502,7 @@ class ParticipationSubjectType:
     paper_form: type | None = None
     choice_from_paper: Callable[[dict[str, Any]], Any] | None = None
     on_paper_entry: Callable[[str, Any, dict[str, Any]], None] | None = None
+    public_subjects: Callable[[Any], Any] | None = None
 
 
 __all__ += [
@@ -532,3 +539,149 @@ class PersonalData:
 
 
 __all__ += ["PersonalData"]
+
+
+# --- The public REST API (see docs/api.md) ----------------------------------------------------
+
+#: The scope every API token may hold to read what its owner may read (``GET /api/v1/me``).
+SCOPE_READ = "read"
+
+
+@dataclass(frozen=True)
+class ApiScope:
+    """A permission an API token can carry (``"petitions:sign"``), shown when creating a token."""
+
+    key: str
+    label: Any
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja ``Router`` a plugin mounts in the public API (``api_routers`` hook).
+
+    It is mounted under ``/api/v1/<prefix>/`` (``prefix`` is usually the plugin slug). ``tags``
+    group its operations in the OpenAPI document. ``scopes`` are the token scopes its write
+    endpoints check with :func:`core.api.auth.require_scope`. When the plugin is disabled for
+    the organisation of the request, the router's endpoints answer 404.
+    """
+
+    prefix: str
+    router: Any
+    tags: tuple[str, ...] = ()
+    scopes: tuple[ApiScope, ...] = ()
+
+
+__all__ += ["SCOPE_READ", "ApiScope", "ApiRouter"]
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """How long one kind of personal data is kept, and how to purge it (``retention_rules``).
+
+    ``key`` is unique within the plugin; the stored key is ``"<plugin slug>.<key>"``.
+    ``description`` tells people, in French, what is deleted or anonymised (it appears in the
+    privacy notice with the delay in force). ``default`` is the delay when the organisation
+    chose none; each organisation's administrators may pick a delay between ``minimum`` and
+    ``maximum``. ``apply(organisation, delay, now)`` purges or anonymises what belongs to
+    ``organisation`` and is at least ``delay`` old at ``now``, touches nothing else, returns
+    how many rows it changed, and must be idempotent (a second run returns 0). ``label`` is a
+    short name for forms and tables (defaults to ``description``); ``data`` names the
+    categories of data concerned, for the processing register.
+    """
+
+    key: str
+    description: Any
+    default: timedelta
+    minimum: timedelta
+    maximum: timedelta
+    apply: Callable[[Any, timedelta, datetime], int]
+    label: Any = ""
+    data: Any = ""
+
+    def __post_init__(self) -> None:
+        if not self.minimum <= self.default <= self.maximum:
+            raise ValueError(f"retention rule {self.key!r}: the default must lie between minimum and maximum")
+
+
+__all__ += ["RetentionRule"]
+
+
+# --- Open data: public datasets of each space (see docs/opendata.md) ---------------------------
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+#: ``OpenDataSet.scope``: one file per public space, or one per component of a given type.
+SCOPE_SPACE = "space"
+SCOPE_COMPONENT = "component"
+#: ``OpenDataColumn.type`` values (as in Table Schema, https://specs.frictionlessdata.io/).
+COLUMN_TYPES = ("string", "integer", "number", "boolean", "date", "datetime")
+
+
+@dataclass(frozen=True)
+class OpenDataColumn:
+    """One column of an open dataset: its key (the CSV header), type and a description."""
+
+    key: str
+    type: str = "string"
+    description: Any = ""
+
+
+@dataclass(frozen=True)
+class OpenDataAggregate:
+    """The count columns of an aggregate dataset that small-cell suppression protects.
+
+    ``counts`` are integer columns counting people; a cell between 1 and k − 1 (k: the
+    organisation's minimum cell size) is published empty, and the row's ``suppressed`` column
+    says so. ``group_by`` are the columns of rows whose total may be known elsewhere (the
+    petition's total): rows must come ordered by them, and within each group the core
+    suppresses more cells, or withholds rows, so that the total cannot reveal a hidden cell.
+    """
+
+    counts: tuple[str, ...]
+    group_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", tuple(self.counts))
+        object.__setattr__(self, "group_by", tuple(self.group_by))
+
+
+@dataclass(frozen=True)
+class OpenDataSet:
+    """A public dataset (``open_data_sets`` hook), published for every public space.
+
+    ``key`` is unique within the plugin (lowercase letters, digits and ``-``); its public key
+    is ``"<plugin slug>.<key>"`` (the core's datasets keep their bare key). ``rows(target)``
+    yields one dict per row for a :class:`core.models.Space` (``scope`` :data:`SCOPE_SPACE`)
+    or a :class:`core.models.Component` of ``component_type`` (:data:`SCOPE_COMPONENT`); it
+    must use a fixed number of queries and never yield a direct identifier (name, e-mail,
+    account id): only the keys of ``columns`` are published. ``geometry`` names a row key
+    holding a GeoJSON geometry (longitude first, RFC 7946) and offers the GeoJSON format.
+    ``aggregate`` declares the counts to protect. ``last_modified(targets)`` returns, in one
+    query, ``{target id: datetime}`` for the catalogue (``None``: computed at download).
+    """
+
+    key: str
+    title: Any
+    description: Any
+    columns: tuple[OpenDataColumn, ...]
+    rows: Callable[[Any], Iterable[dict[str, Any]]]
+    scope: str = SCOPE_SPACE
+    component_type: str = ""
+    geometry: str = ""
+    aggregate: OpenDataAggregate | None = None
+    last_modified: Callable[[list[Any]], dict[int, datetime]] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(self.columns))
+
+
+__all__ += [
+    "SCOPE_SPACE",
+    "SCOPE_COMPONENT",
+    "COLUMN_TYPES",
+    "OpenDataColumn",
+    "OpenDataAggregate",
+    "OpenDataSet",
+]

@@ -248,9 +248,13 @@ APP_DECLARATIONS = [
     ("core.participation.sample_pages", "participation_pages"),
     ("core.contributions.sample_pages", "contribution_pages"),
     ("core.moderation.sample_pages", "moderation_pages"),
+    ("federation.sample_pages", "federation_pages"),
     ("core.comments.sample_pages", "comment_pages"),
     ("core.search.sample_pages", "search_pages"),
     ("core.account_sample_pages", "account_data_pages"),
+    ("core.opendata.sample_pages", "opendata_pages"),
+    ("core.api.sample_pages", "api_pages"),
+    ("core.retention.sample_pages", "retention_pages"),
 ]
 
 

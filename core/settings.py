@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "core.search",
     "core.participation",
     "core.identity",
+    "core.api",
+    "core.opendata",
+    "core.retention",
     "federation",
     *PARVIS_PLUGIN_APPS,
     "wagtail.contrib.forms",
@@ -131,6 +134,7 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OrganisationMiddleware",
     "core.middleware.PluginGateMiddleware",
+    "core.retention.middleware.NoIndexMiddleware",
     "django.middleware.cache.FetchFromCacheMiddleware",
 ]
 CACHE_MIDDLEWARE_SECONDS = 0
@@ -228,6 +232,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Unit tests run tasks in the calling process; the integration tests start real workers.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", MODE == "test")
 CELERY_TASK_EAGER_PROPAGATES = True
+
+# --- Federation (docs/FEDERATION.md) -------------------------------------------------------
+PARVIS_FEDERATION_BASE_URL = os.environ.get("PARVIS_FEDERATION_BASE_URL", "")
+PARVIS_FEDERATION_KEY_SECRET = os.environ.get("PARVIS_FEDERATION_KEY_SECRET", "")
+# Test-only: lets the fetcher and deliveries reach loopback addresses (two instances on one
+# machine). Never in production.
+PARVIS_FEDERATION_ALLOW_LOOPBACK = MODE != "production" and env_bool("PARVIS_FEDERATION_ALLOW_LOOPBACK", False)
+PARVIS_FEDERATION_ALLOW_HTTP = MODE != "production" and env_bool("PARVIS_FEDERATION_ALLOW_HTTP", False)
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"

@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
 from core import accessibility, account_views, views
+from core.api.urls import account_urlpatterns as account_api_urls
 from core.plugin_host import call_each
 
 core_patterns = (
@@ -35,6 +36,14 @@ urlpatterns = [
     path("search/", include("core.search.urls")),
     path("participation/", include("core.participation.urls")),
     path("identity/", include("core.identity.urls")),
+    # ActivityPub: /.well-known/webfinger, /nodeinfo/2.1, /federation/... (docs/FEDERATION.md).
+    path("", include("federation.urls")),
+    # The public REST API (docs/api.md) and the account's API tokens.
+    path("api/v1/", include("core.api.urls")),
+    path("compte/api/", include(account_api_urls)),
+    path("open-data/", include("core.opendata.urls")),
+    # Each organisation's privacy notice, processing register and legal notices (docs/privacy.md).
+    path("", include("core.retention.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

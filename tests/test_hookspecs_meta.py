@@ -51,6 +51,7 @@ def test_documentation_examples_run_and_match_the_hookspecs():
     assert blocks
     manager = pluggy.PluginManager("parvis")
     manager.add_hookspecs(hookspecs)
+    manager.add_hookspecs(federation_hookspecs)
     for index, code in enumerate(blocks):
         module = types.ModuleType(f"doc_example_{index}")
         exec(compile(code, f"docs/hooks.md[{index}]", "exec"), module.__dict__)  # noqa: S102

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.contributions.models import Contribution, OfficialAnswer, StatusChange
+from core.models import Role
 from core.plugins import PersonalData
 
 
@@ -36,7 +37,12 @@ def erase(user) -> None:
     # Public content stays, with no author: others answered, commented and followed it.
     Contribution.objects.filter(author=user).update(author=None)
     StatusChange.objects.filter(changed_by=user).update(changed_by=None)
-    OfficialAnswer.objects.filter(author=user).update(author=None)
+    # An official answer is the organisation's public act: it stays, signed by the office
+    # ("élu, Saint-Aubin") instead of the person's name.
+    for answer in OfficialAnswer.objects.filter(author=user).select_related("organisation"):
+        answer.author = None
+        answer.signature = f"{Role(answer.role).label if answer.role in Role.values else answer.role}, {answer.organisation.name}"
+        answer.save(update_fields=["author", "signature"])
 
 
 def personal_data() -> PersonalData:
@@ -46,6 +52,7 @@ def personal_data() -> PersonalData:
         export=export, erase=erase,
         description=_(
             "Vos contributions publiques restent en ligne sans nom d'auteur, car d'autres personnes y ont "
-            "répondu ; les changements de statut et les réponses officielles restent, sans lien vers votre compte."
+            "répondu ; les changements de statut et les réponses officielles restent, sans lien vers votre compte, signées de "
+            "votre fonction au lieu de votre nom."
         ),
     )

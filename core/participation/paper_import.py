@@ -22,7 +22,12 @@ from django.utils.translation import gettext as _
 from core.participation.forms import paper_form_class, person_key_for
 from core.participation.models import ParticipationRecord
 from core.participation.registry import Subject
-from core.participation.services import AlreadyParticipated, flush_pending, participate
+from core.participation.services import (
+    AlreadyParticipated,
+    ParticipationError,
+    flush_pending,
+    participate,
+)
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "ImportReport", "RowError", "check_file", "import_rows"]
 
@@ -209,13 +214,18 @@ def import_rows(subject: Subject, rows: list[ValidRow], *, agent: Any,
     choice_from_paper = subject.type.choice_from_paper or (lambda cleaned: None)
     with transaction.atomic():
         for row in rows:
+            data = {**row.cleaned_data, "subject_key": subject.key}
+            try:
+                choice = choice_from_paper(data)
+            except ValueError as exc:  # the plugin refuses the ballot: nothing is imported
+                raise ParticipationError(_("Ligne %(line)s : %(error)s") % {"line": row.line, "error": exc}) from None
             participation = participate(
                 subject_key=subject.key, person_key=row.person_key, channel="paper",
-                choice=choice_from_paper(row.cleaned_data), entered_by=agent,
+                choice=choice, entered_by=agent,
                 sheet_reference=row.cleaned_data["sheet_reference"], subject=subject, append=False,
                 eligibility_attested=eligibility_attested,
             )
             if subject.type.on_paper_entry is not None:
-                subject.type.on_paper_entry(subject.key, participation.record, row.cleaned_data)
+                subject.type.on_paper_entry(subject.key, participation.record, data)
     flush_pending(subject.key)
     return len(rows)

@@ -63,7 +63,7 @@ def eligibility_conditions(subject: Subject) -> list[str]:
 
 def _save_sheet(request, subject: Subject, form) -> dict:
     """Record one sheet; return what the confirmation shows. Raises ParticipationError."""
-    data = form.cleaned_data
+    data = {**form.cleaned_data, "subject_key": subject.key}
     assisted = bool(data.get("assisted"))
     choice = subject.type.choice_from_paper(data) if subject.type.choice_from_paper else None
     with transaction.atomic():

@@ -32,12 +32,14 @@ class SignForm(forms.Form):
         label=_("J'accepte que mes données soient traitées pour cette pétition, comme l'explique la politique de confidentialité."),
     )
 
-    def __init__(self, *args, collect_postcode: bool = False, **kwargs):
+    def __init__(self, *args, collect_postcode: bool = False, postcode_required: bool = True, **kwargs):
+        # Minimisation: the postcode is asked only where the petition box needs it (absent,
+        # optional or required, as its settings say).
         super().__init__(*args, **kwargs)
         if not collect_postcode:
             del self.fields["postcode"]
         else:
-            self.fields["postcode"].required = True
+            self.fields["postcode"].required = postcode_required
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

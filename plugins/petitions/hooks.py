@@ -91,10 +91,26 @@ def _resolve(object_id: str):
     petition = Petition.objects.select_related("contribution", "component__phase__space").filter(pk=int(object_id)).first()
     if petition is None or petition.contribution_id is None:
         return None
+    is_open = petition.is_open
     return SubjectInfo(
         key=petition.subject_key, title=petition.title, space=petition.component.phase.space,
-        url=petition.get_absolute_url(), is_open=petition.is_open, target=petition.component,
+        url=petition.get_absolute_url(), is_open=is_open, target=petition.component,
+        # When the signature period ended (retention counts from it); no query while open.
+        closed_at=None if is_open else _closed_at(petition),
     )
+
+
+def _closed_at(petition):
+    from plugins.petitions.workflow import CLOSED
+
+    return (petition.contribution.status_changes.filter(new_status=CLOSED)
+            .order_by("changed_at").values_list("changed_at", flat=True).first())
+
+
+def _public_subjects(space):
+    from plugins.petitions.opendata import public_subjects
+
+    return public_subjects(space)
 
 
 @hookimpl
@@ -106,7 +122,7 @@ def participation_subject_types():
     return [
         ParticipationSubjectType(
             key="petition", label=_("Pétition"), log_type="petition", resolve=_resolve,
-            person_fields=PERSON_BY_EMAIL,
+            person_fields=PERSON_BY_EMAIL, public_subjects=_public_subjects,
         )
     ]
 
@@ -114,9 +130,18 @@ def participation_subject_types():
 @hookimpl
 def sample_pages():
     # Every page of the plugin, for the every-page gates (docs/gates.md): see sample_pages.py.
+    from plugins.petitions.api_sample_pages import api_pages
     from plugins.petitions.sample_pages import sample_pages as pages
 
-    return pages()
+    return pages() + api_pages()
+
+
+@hookimpl
+def retention_rules():
+    # Unconfirmed signatures, IP addresses, signers' identities after closing: see retention.py.
+    from plugins.petitions.retention import retention_rules as rules
+
+    return rules()
 
 
 @hookimpl
@@ -125,3 +150,27 @@ def personal_data():
     from plugins.petitions.privacy import personal_data as section
 
     return [section()]
+
+
+@hookimpl
+def api_routers():
+    # Public petitions, signing and confirming through the REST API (docs/api.md).
+    from plugins.petitions.api import api_routers as routers
+
+    return routers()
+
+
+@hookimpl
+def open_data_sets():
+    # The public petitions and the online signatures per postcode (docs/opendata.md).
+    from plugins.petitions.opendata import open_data_sets as datasets
+
+    return datasets()
+
+
+@hookimpl
+def federation_object_types():
+    # A public petition is a Page of its space's Group (plugins/petitions/federation.py).
+    from plugins.petitions.federation import object_types
+
+    return object_types()

@@ -29,6 +29,10 @@ class PetitionSettings(models.Model):
     )
     duration_days = models.PositiveSmallIntegerField(_("durée de signature (jours)"), default=90)
     collect_postcode = models.BooleanField(_("demander le code postal"), default=False)
+    postcode_required = models.BooleanField(
+        _("code postal obligatoire"), default=True,
+        help_text=_("Sinon, les signataires peuvent le laisser vide. Sans effet si le code postal n'est pas demandé."),
+    )
     blocked_email_domains = models.TextField(
         _("domaines de messagerie refusés"), blank=True, help_text=_("Un domaine par ligne.")
     )

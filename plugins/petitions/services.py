@@ -102,6 +102,7 @@ def open_petition(petition: Petition, *, by) -> Petition:
     petition.opened_at = now
     petition.closes_at = now + timedelta(days=settings_for(petition.component).duration_days)
     petition.save(update_fields=["opened_at", "closes_at"])
+    _federate(petition, "Create")
     return petition
 
 
@@ -122,8 +123,10 @@ def close_due_petitions(now=None) -> int:
     now = now or timezone.now()
     closed = 0
     for petition in Petition.objects.filter(contribution__status=states.OPEN, closes_at__lte=now).select_related("contribution"):
-        change_status(petition.contribution, states.CLOSED, by=None, system=True,
-                      note=_("La période de signature est terminée."))
+        with transaction.atomic():
+            change_status(petition.contribution, states.CLOSED, by=None, system=True,
+                          note=_("La période de signature est terminée."))
+            _federate(petition, "Update")
         closed += 1
     return closed
 
@@ -139,7 +142,17 @@ def publish_response(petition: Petition, *, by, body: str, signature: str, debat
     if petition.contribution.status != target:
         petition.contribution.refresh_from_db()
         change_status(petition.contribution, target, by=by)
+    _federate(petition, "Update")
     transaction.on_commit(lambda: _mail_signers_who_asked(petition.pk))
+
+
+def _federate(petition: Petition, verb: str) -> None:
+    """Tell the followers of the petition's space on other instances (a ``Create`` when it
+    opens, an ``Update`` when its state changes), in the caller's transaction: the activity
+    and its deliveries are written with the change or not at all (docs/FEDERATION.md)."""
+    from federation.api import publish_object
+
+    publish_object("petitions", "petition", petition, verb=verb)
 
 
 def _mail_signers_who_asked(petition_id: int) -> None:
@@ -197,10 +210,11 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     rules = rules or settings_for(petition.component)
     if antifraud.is_refused_domain(domain, rules.blocked_email_domains):
         raise ValidationError(_("Les adresses de ce domaine ne sont pas acceptées pour signer. Utilisez votre adresse habituelle."))
-    if rules.collect_postcode and not postcode.strip():
+    if rules.collect_postcode and rules.postcode_required and not postcode.strip():
         raise ValidationError(_("Le code postal est demandé pour cette pétition."))
     if not antifraud.allow_signature(petition.pk, ip, domain):
-        raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."))
+        raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."),
+                              code="rate_limited")
     token = secrets.token_urlsafe(32)
     try:
         with transaction.atomic():

@@ -41,7 +41,8 @@ def sign(request, pk: int):
         if not eligibility.ok:
             context["eligibility"] = eligibility
             return render(request, "petitions/sign.html", context, status=status)
-    form = SignForm(request.POST or None, collect_postcode=rules.collect_postcode)
+    form = SignForm(request.POST or None, collect_postcode=rules.collect_postcode,
+                    postcode_required=rules.postcode_required)
     if conditions:
         del form.fields["email"]  # the account's address is the signer's
         context["account_email"] = request.user.email

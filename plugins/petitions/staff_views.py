@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.moderation.services import MODERATOR_ROLES
 from core.permissions import has_role
+from core.spreadsheet import neutralise_cell
 from plugins.petitions import services
 from plugins.petitions.forms import InvalidateForm, RejectForm, ResponseForm
 from plugins.petitions.models import Signature
@@ -103,11 +104,6 @@ def fraud(request, pk: int):
     })
 
 
-def _neutralise(value: str) -> str:
-    """Spreadsheets run cells that start like a formula: prefix them with a quote."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 def export(request, pk: int):
     """Confirmed signatures for the organisers, without identities: date, channel, postcode."""
@@ -121,5 +117,5 @@ def export(request, pk: int):
         "confirmed_at", "postcode", "withdrawn_at", "invalidated_at")
     for confirmed_at, postcode, withdrawn_at, invalidated_at in rows.iterator():
         status = "withdrawn" if withdrawn_at else "invalidated" if invalidated_at else "counted"
-        writer.writerow([confirmed_at.isoformat(timespec="seconds"), "web", _neutralise(postcode), status])
+        writer.writerow([confirmed_at.isoformat(timespec="seconds"), "web", neutralise_cell(postcode), status])
     return response

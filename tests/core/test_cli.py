@@ -107,8 +107,14 @@ def test_demo_prepares_a_database_with_both_organisations(tmp_path):
         names = {row[0] for row in db.execute("select name from core_organisation")}
         spaces = db.execute("select count(*) from core_space where is_published").fetchone()[0]
         (hashed,) = db.execute("select password from core_user where is_superuser").fetchone()
+        budget = db.execute("select stage, results is not null from participatory_budget_budget").fetchone()
+        funded = db.execute("select count(*) from participatory_budget_project p join contributions_contribution c "
+                            "on c.id = p.contribution_id where c.status in ('selected', 'in_progress', 'done')").fetchone()[0]
+        milestones = db.execute("select count(*) from participatory_budget_milestone").fetchone()[0]
     assert names == {"Saint-Aubin-des-Prés", "Collectif Santé Environnement"}
     assert spaces == 2
+    # The demo's participatory budget went from proposals to implementation.
+    assert budget == ("implementation", 1) and funded >= 2 and milestones == 1
     assert password not in hashed and hashed.startswith(("pbkdf2", "argon2"))
     # A second run keeps the data and prints fresh credentials.
     again = run_parvis("demo", "--no-serve", env={"PARVIS_DATA_DIR": str(tmp_path)}, cwd=tmp_path)

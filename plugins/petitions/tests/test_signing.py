@@ -185,3 +185,21 @@ def test_petition_page_and_count_are_cacheable_for_anonymous_visitors(client, op
     assert "private" in client.get(open_petition.get_absolute_url())["Cache-Control"]
     data = client.get(f"/petitions/{open_petition.pk}/count.json").json()
     assert data["total"] == 0 and data["status"] == "open"
+
+
+def test_the_postcode_is_asked_only_as_the_box_says(client, box, open_petition):
+    from django.urls import reverse
+
+    from plugins.petitions.models import PetitionSettings, Signature
+
+    url = reverse("petitions:sign", args=[open_petition.pk])
+    data = {"name": "Léa Martin", "email": "lea@example.org", "consent": "on"}
+    assert 'name="postcode"' not in client.get(url).content.decode()  # not asked: absent
+    PetitionSettings.objects.filter(component=box).update(collect_postcode=True)
+    page = client.get(url).content.decode()
+    assert 'name="postcode"' in page
+    response = client.post(url, data)
+    assert response.status_code == 400 and not Signature.objects.filter(email="lea@example.org").exists()
+    PetitionSettings.objects.filter(component=box).update(postcode_required=False)
+    client.post(url, data)
+    assert Signature.objects.get(email="lea@example.org").postcode == ""

@@ -85,6 +85,35 @@ def _petitions_rows(person, space):
                              token_hash="d" * 64)
 
 
+def _budget_rows(person, space):
+    from core.participation.models import ParticipationRecord
+    from plugins.participatory_budget.models import Ballot, Budget, Project
+
+    component = Component.objects.create(phase=space.phases.get(), component_type="participatory_budget.budget",
+                                         title="Budget participatif")
+    budget = Budget.objects.create(component=component, citywide_envelope=10_000)
+    project = Project.objects.create(budget=budget, author=person, title="Un jardin partagé", description="Derrière l'école.")
+    record = ParticipationRecord.objects.create(subject_key=budget.subject_key, person_key="e" * 64, channel="web",
+                                                user=person)
+    Ballot.objects.create(budget=budget, record=record, channel="web", choice=[project.ballot_id])
+
+
+def _api_rows(person):
+    from core.api.tokens import create_token
+
+    create_token(person, name="Script de la mairie", scopes=["read"])
+
+
+def _federation_rows(person):
+    from federation.models import Actor, Follow, PolicyChange
+
+    profile = Actor.objects.create(uri="http://testserver/federation/actors/camille", is_local=True, kind="Person",
+                                   username="camille", domain="testserver", user=person)
+    peer = Actor.objects.create(uri="https://partner.example/actor", kind="Application", domain="partner.example")
+    Follow.objects.create(follower=peer, followed=profile, state="accepted", decided_by=person)
+    PolicyChange.objects.create(action="domain_rule", summary="spam.example: - → block", changed_by=person)
+
+
 def _third_party_rows(person):
     from wagtail.admin.models import EditingSession, FormState
     from wagtail.documents.models import Document
@@ -143,5 +172,8 @@ def everything(person, commune, space, settings, tmp_path):
     _core_rows(person, commune, space)
     _identity_rows(person, commune)
     _petitions_rows(person, space)
+    _budget_rows(person, space)
+    _api_rows(person)
+    _federation_rows(person)
     _third_party_rows(person)
     return person

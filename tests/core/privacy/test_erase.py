@@ -12,6 +12,7 @@ from core.account_data import user_fields
 from core.models import ErasureRecord, User
 from core.participation.models import ParticipationRecord
 from core.privacy import claimed_models, erase_user, export_user_data, sections
+from plugins.participatory_budget.models import Ballot, Project
 from plugins.petitions.models import Petition, Signature
 from tests.core.privacy.conftest import PERSON_EMAIL
 
@@ -43,7 +44,7 @@ def test_the_fixture_covers_every_claimed_model(everything):
 def test_export_has_a_non_empty_entry_for_every_claimed_model(everything):
     export = export_user_data(everything)
     json.dumps(export)  # JSON-ready
-    assert set(export) == {"core", "petitions"}
+    assert set(export) == {"core", "petitions", "participatory_budget"}
     for slug, section in sections():
         entry = export[slug][section.key]
         assert entry["models"] == list(section.models) and entry["description"]
@@ -73,6 +74,9 @@ def test_export_has_a_non_empty_entry_for_every_claimed_model(everything):
     assert petitions["petitions"][0]["title"] == "Un éclairage économe"
     assert petitions["sponsorships"][0]["petition"] == "Un éclairage économe"
     assert petitions["signatures"][0]["name"] == "Camille Martin"
+    budget = export["participatory_budget"]["participatory_budget"]["data"]
+    assert budget["projects"][0]["title"] == "Un jardin partagé"
+    assert budget["ballots"][0]["choice"] == [str(Project.objects.get().pk)]
     administration = core["administration"]["data"]
     # Every third-party model claimed by the core has the person's rows in the export.
     third_party = next(s for slug, s in sections() if s.key == "administration")
@@ -88,11 +92,14 @@ def test_erase_leaves_no_row_pointing_to_the_person(everything):
     assert not Signature.objects.filter(email=PERSON_EMAIL).exists()
     # Public content stays without an author; the participation record stays, unlinked.
     assert Petition.objects.get().author is None
-    participation = ParticipationRecord.objects.get()
+    assert Project.objects.get().author is None
+    assert Ballot.objects.get().choice == [str(Project.objects.get().pk)]  # still counted
+    assert not ParticipationRecord.objects.filter(user__isnull=False).exists()
+    participation = ParticipationRecord.objects.get(subject_key="petitions:petition:999")
     assert participation.user is None and participation.entered_by is None
     assert participation.person_key == "a" * 64
     assert ErasureRecord.objects.get() == record
-    assert set(record.plugin_slugs) == {"core", "petitions"}
+    assert set(record.plugin_slugs) == {"core", "petitions", "participatory_budget"}
     assert PERSON_EMAIL not in json.dumps(record.plugin_slugs)
 
 

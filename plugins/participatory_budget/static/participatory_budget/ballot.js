@@ -1,0 +1,22 @@
+// Live "what is left" of each envelope on a basket ballot. Without JavaScript the
+// "Recalculer le reste" button asks the server for the same figures.
+(function () {
+  "use strict";
+  document.querySelectorAll("#ballot .ballot-part").forEach(function (part) {
+    var envelope = Number(part.dataset.envelope);
+    var meter = part.querySelector("meter");
+    var amount = part.querySelector(".left-amount");
+    if (!meter || !amount) { return; }
+    function update() {
+      var spent = 0;
+      part.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+        spent += Number(box.dataset.cost);
+      });
+      var left = envelope - spent;
+      meter.value = Math.max(left, 0);
+      amount.textContent = String(left);
+      part.classList.toggle("over-budget", left < 0);
+    }
+    part.addEventListener("change", update);
+  });
+})();

@@ -1,0 +1,230 @@
+"""Two real Parvis instances on loopback federate: an instance agreement approved by an
+administrator, a remote follow of a space's Group, a petition published on B mirrored on A,
+Undo, then a block refused.
+
+Each instance is a ``runserver`` subprocess with its own ``PARVIS_DATA_DIR`` (SQLite), on its
+own 127.0.0.1 port, with the test-only loopback and http allowances switched on; the work of
+the ``federation`` queue runs in-process (eager tasks), in the servers for what they receive
+and in the ``manage shell`` commands that drive each instance. Run with ``tox -e interop``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.interop
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 90  # seconds for migrate + server start, per instance
+COMMAND_TIMEOUT = 120
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Instance:
+    def __init__(self, name: str, data_dir: Path):
+        self.name, self.port = name, _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.domain = f"127.0.0.1:{self.port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")},
+            "PARVIS_MODE": "test", "PARVIS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "core.settings",
+            "PARVIS_FEDERATION_BASE_URL": self.base, "PARVIS_BASE_URL": self.base,
+            "PARVIS_FEDERATION_ALLOW_LOOPBACK": "1", "PARVIS_FEDERATION_ALLOW_HTTP": "1",
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+        }
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.log = (data_dir / "server.log").open("wb")
+        self.process: subprocess.Popen | None = None
+
+    def manage(self, *args: str, timeout: int = COMMAND_TIMEOUT) -> str:
+        done = subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env,
+                              capture_output=True, text=True, timeout=timeout)
+        assert done.returncode == 0, f"{self.name}: {args[0]} failed:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    def run(self, code: str) -> dict:
+        """Run ``code`` in the instance's Django shell; it sets ``result`` (JSON-serialisable)."""
+        script = textwrap.dedent(code) + "\nimport json as _j; print('RESULT=' + _j.dumps(result))\n"
+        out = self.manage("shell", "-c", script)
+        line = [row for row in out.splitlines() if row.startswith("RESULT=")][-1]
+        return json.loads(line.removeprefix("RESULT="))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def start(self) -> None:
+        self.manage("migrate", "--noinput", timeout=START_TIMEOUT * 2)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "django", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"{self.name} stopped; see {self.log.name}"
+            try:
+                if self.get("/.well-known/nodeinfo")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} did not start within {START_TIMEOUT}s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def instances(tmp_path_factory):
+    a = Instance("A", tmp_path_factory.mktemp("instance-a"))
+    b = Instance("B", tmp_path_factory.mktemp("instance-b"))
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+SETUP_B = """
+from core.models import Component, Organisation, Phase, Space
+from core.testing import make_space, make_user
+from federation.models import DomainRule
+from plugins.petitions.models import PetitionSettings
+commune = Organisation.objects.create(name="Commune B", slug="commune-b")
+space = make_space(commune, "centre-bourg")
+box = Component.objects.create(phase=space.phases.first(), component_type="petitions.petition_box", title="Pétitions")
+PetitionSettings.objects.create(component=box)
+make_user("admin@b.example", organisation=commune, role="agent")
+from django.contrib.auth import get_user_model
+get_user_model().objects.create_superuser(email="root@b.example", password="x-Interop-1")
+DomainRule.objects.create(domain="{partner}", kind="allow")
+result = {{"space": space.slug}}
+"""
+
+SETUP_A = """
+from django.contrib.auth import get_user_model
+from federation.models import DomainRule
+get_user_model().objects.create_superuser(email="root@a.example", password="x-Interop-1")
+DomainRule.objects.create(domain="{partner}", kind="allow")
+result = {{}}
+"""
+
+
+def test_two_instances_federate(instances):
+    a, b = instances
+    b.run(SETUP_B.format(partner=a.domain))
+    a.run(SETUP_A.format(partner=b.domain))
+
+    # 1. Instance agreement: A's instance actor asks B's; B's administrator approves it.
+    asked = a.run(f"""
+from federation import services
+from federation.remote import remote_actor
+row = services.follow(remote_actor("{b.base}/federation/actors/instance"))
+row.refresh_from_db()
+result = {{"state": row.state, "delivered": list(row.follower.activities.filter(type="Follow")
+          .values_list("deliveries__state", flat=True))}}
+""")
+    assert asked == {"state": "pending", "delivered": ["delivered"]}
+    approved = b.run("""
+from django.contrib.auth import get_user_model
+from federation import services
+pending = list(services.pending_agreements())
+follow = services.approve_follow(pending[0], by=get_user_model().objects.get(email="root@b.example"))
+result = {"pending": [p.follower.uri for p in pending], "state": follow.state}
+""")
+    assert approved == {"pending": [f"{a.base}/federation/actors/instance"], "state": "accepted"}
+    assert a.run("""
+from federation.models import Follow
+result = list(Follow.objects.filter(follower__is_local=True).values_list("state", flat=True))
+""") == ["accepted"]
+    status, page = b.get("/federation/partenaires/")
+    assert status == 200 and a.domain in page
+
+    # 2. A follows the Group of B's space: accepted at once under B's allowlist.
+    followed = a.run(f"""
+from federation import services
+from federation.remote import remote_actor
+row = services.follow(remote_actor("{b.base}/federation/actors/centre-bourg"))
+row.refresh_from_db()
+result = {{"state": row.state}}
+""")
+    assert followed == {"state": "accepted"}
+
+    # 3. A petition opens on B: its Create reaches A, which mirrors it.
+    b.run("""
+from core.models import Component
+from django.contrib.auth import get_user_model
+from plugins.petitions import services
+box = Component.objects.get(component_type="petitions.petition_box")
+petition = services.create_petition(box, author=get_user_model().objects.get(email="admin@b.example"),
+                                    title="Des bancs au parc", text="Trois bancs.", on_behalf_of_organisation=True)
+result = {"status": petition.status}
+""")
+    mirrored = a.run("""
+from federation.models import RemoteObject
+result = list(RemoteObject.objects.values_list("name", "state", "type"))
+""")
+    assert mirrored == [["Des bancs au parc", "open", "Page"]]
+    status, page = a.get("/federation/partenaires/publications/")
+    assert status == 200 and "Des bancs au parc" in page and b.domain in page
+
+    # 4. Undo: A stops following the Group; B forgets the follow.
+    a.run(f"""
+from federation import services
+from federation.models import Follow
+services.unfollow(Follow.objects.get(followed__uri="{b.base}/federation/actors/centre-bourg"))
+result = {{}}
+""")
+    assert b.run("""
+from federation.models import Follow
+result = list(Follow.objects.filter(followed__kind="Group").values_list("follower__uri", flat=True))
+""") == []
+
+    # 5. B's administrator blocks A: A's next Follow is refused (403, not retried).
+    b.run(f"""
+from django.contrib.auth import get_user_model
+from federation import services
+services.set_domain_rule("{a.domain}", "block", by=get_user_model().objects.get(email="root@b.example"))
+result = {{}}
+""")
+    refused = a.run(f"""
+from federation import services
+from federation.models import Delivery
+from federation.remote import remote_actor
+row = services.follow(remote_actor("{b.base}/federation/actors/centre-bourg"))
+delivery = Delivery.objects.filter(activity__uri=row.activity_uri).get()
+result = {{"state": delivery.state, "status": delivery.last_status}}
+""")
+    assert refused == {"state": "gave_up", "status": 403}
+    assert b.run("""
+from federation.models import Follow, PolicyChange
+result = {"follows": Follow.objects.filter(followed__kind="Group").count(),
+          "log": list(PolicyChange.objects.order_by("pk").values_list("action", flat=True))}
+""") == {"follows": 0, "log": ["agreement_approved", "domain_rule"]}
