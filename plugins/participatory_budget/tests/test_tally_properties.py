@@ -193,3 +193,34 @@ def test_equal_shares_matches_pabutools_with_more_voters(data, sat):
     election = data.draw(elections("approval", max_voters=60, budgets=st.integers(50, 400)))
     assert same_outcome(tally(election, "mes", sat=sat).selected, reference.equal_shares(election, sat), election)
 
+
+def _has_budget_in(current, low: float, high: float) -> bool:
+    return any(low <= budget <= high for budget in current)
+
+
+@properties(st.data(), st.sampled_from(["cost", "cardinality"]), quick=8, thorough=100)
+def test_equal_shares_never_misses_a_budget_close_to_the_price(data, sat):
+    """The shortcut telling whether a winner's supporter has a budget close to the price (from
+    the sorted budgets of the winner's evaluation) never misses one: checked against a scan of
+    the budgets at every round, for the band of the round and for bands around each budget."""
+    from plugins.participatory_budget.tally import equal_shares
+
+    run_class = equal_shares.EqualSharesRun
+    shortcut = run_class.has_budget_between
+    checked = []
+
+    def checked_shortcut(run, winner, current, low, high):
+        answer = shortcut(run, winner, current, low, high)
+        assert answer or not _has_budget_in(current, low, high)
+        for budget in sorted(set(current))[:5]:
+            for band in ((budget, budget), (budget * 0.999, budget * 1.001), (budget + 1e-9, budget + 2e-9)):
+                assert shortcut(run, winner, current, *band) or not _has_budget_in(current, *band), band
+        checked.append(winner)
+        return answer
+
+    election = data.draw(elections("approval", max_voters=60, budgets=st.integers(50, 400)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run_class, "has_budget_between", checked_shortcut)
+        ours = tally(election, "mes", sat=sat).selected
+    assert same_outcome(ours, reference.equal_shares(election, sat), election)
+    assert len(checked) <= len(ours)

@@ -360,3 +360,19 @@ def test_completions_spend_more_of_the_budget():
     assert (exhaustive.selected, exhaustive.spent) == (["b", "a", "d"], 90)
     for result in (plain, add1, exhaustive):
         assert result.selected == reference.equal_shares(e, "cost", result.completion)
+
+
+# -- Equal Shares: exact prices rebuilt from the drained voters ---------------------------------
+
+
+def test_equal_shares_with_repeated_ballots_and_drained_voters_matches_pabutools():
+    # Groups of several identical ballots, drained after paying in full for earlier winners:
+    # the exact price of a round, rebuilt from what the drained had already paid, must give
+    # pabutools' outcome, with and without completions.
+    votes = ["a,b,c"] * 3 + ["a,c"] * 2 + ["b,c"] * 4 + ["c"] + ["a,b"] * 2 + ["d,c"] * 3
+    e = election({"a": 31, "b": 47, "c": 59, "d": 13}, votes, 120)
+    for completion in ("none", "add1", "add1-exhaustive"):
+        for sat in ("cost", "cardinality"):
+            assert tally(e, "mes", sat=sat, completion=completion).selected == reference.equal_shares(
+                e, sat, completion
+            ), (sat, completion)
