@@ -211,66 +211,63 @@ def _result_of(budget: Budget, project: Project) -> dict | None:
     return None
 
 
-@require_POST
-@login_required
-def review(request, pk: int):
+def _staff_action(request, pk: int, make_form, act, done: str, form_key: str):
+    """An agent's form posted from a project's page: ``act(project, cleaned_data)`` calls the
+    service; on success a message and back to the page, else the page again with the form's
+    errors (status 400)."""
     project = _project(request, pk)
     if not services.is_staff(request.user, project.budget):
         raise PermissionDenied
-    form = ReviewForm(request.POST)
+    form = make_form(project)
     if form.is_valid():
         try:
-            services.review(project, by=request.user, feasibility=form.cleaned_data["feasibility"],
-                            cost=form.cleaned_data["cost"], note=form.cleaned_data["note"])
+            act(project, form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, _("L'avis technique est publié."))
+            messages.success(request, done)
             return redirect(project.get_absolute_url())
-    return project_page(request, pk, review_form=form, status=400)
+    return project_page(request, pk, **{form_key: form}, status=400)
+
+
+@require_POST
+@login_required
+def review(request, pk: int):
+    return _staff_action(
+        request, pk, lambda project: ReviewForm(request.POST),
+        lambda project, data: services.review(project, by=request.user, feasibility=data["feasibility"],
+                                              cost=data["cost"], note=data["note"]),
+        _("L'avis technique est publié."), "review_form",
+    )
 
 
 @require_POST
 @login_required
 def merge(request, pk: int):
-    project = _project(request, pk)
-    if not services.is_staff(request.user, project.budget):
-        raise PermissionDenied
-    form = MergeForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            services.merge(project, form.cleaned_data["into"], by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Les propositions sont fusionnées."))
-            return redirect(project.get_absolute_url())
-    return project_page(request, pk, merge_form=form, status=400)
+    return _staff_action(
+        request, pk, lambda project: MergeForm(request.POST, project=project),
+        lambda project, data: services.merge(project, data["into"], by=request.user, note=data["note"]),
+        _("Les propositions sont fusionnées."), "merge_form",
+    )
+
+
+def _milestone(data) -> dict | None:
+    if not data["milestone_title"]:
+        return None
+    return {"date": data["milestone_date"], "title": data["milestone_title"], "text": data["milestone_text"],
+            "photo": data.get("photo") or "", "photo_alt": data["photo_alt"]}
 
 
 @require_POST
 @login_required
 def implementation(request, pk: int):
-    project = _project(request, pk)
-    if not services.is_staff(request.user, project.budget):
-        raise PermissionDenied
-    form = ImplementationForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        milestone = None
-        if data["milestone_title"]:
-            milestone = {"date": data["milestone_date"], "title": data["milestone_title"],
-                         "text": data["milestone_text"], "photo": data.get("photo") or "",
-                         "photo_alt": data["photo_alt"]}
-        try:
-            services.update_implementation(project, by=request.user, progress=data["progress"],
-                                           final_cost=data["final_cost"], milestone=milestone)
-        except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Le suivi du projet est mis à jour."))
-            return redirect(project.get_absolute_url())
-    return project_page(request, pk, implementation_form=form, status=400)
+    return _staff_action(
+        request, pk, lambda project: ImplementationForm(request.POST, request.FILES),
+        lambda project, data: services.update_implementation(
+            project, by=request.user, progress=data["progress"], final_cost=data["final_cost"],
+            milestone=_milestone(data)),
+        _("Le suivi du projet est mis à jour."), "implementation_form",
+    )
 
 
 # --- The ballot --------------------------------------------------------------------------------

@@ -203,3 +203,17 @@ def test_the_vote_reports_when_it_closed(voting, agent):
     services.set_stage(budget, Stage.RESULTS, by=agent)
     closed = get_subject(budget.subject_key).info.closed_at
     assert closed == StageChange.objects.get(budget=budget, stage="results").at
+
+
+def test_a_refused_review_comes_back_with_its_reason(client, budget, agent, resident):
+    project = services.propose(budget, author=resident, title="Un préau", description="Pour l'école.")
+    client.force_login(agent)
+    response = client.post(reverse("participatory_budget:review", args=[project.pk]),
+                           {"feasibility": "unfeasible", "cost": "", "note": ""})
+    assert response.status_code == 400
+    assert "Expliquez publiquement" in response.content.decode()
+    project.refresh_from_db()
+    assert project.feasibility == "pending"
+    client.force_login(resident)
+    assert client.post(reverse("participatory_budget:review", args=[project.pk]),
+                       {"feasibility": "feasible", "cost": "10"}).status_code == 403
