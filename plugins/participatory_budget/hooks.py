@@ -125,3 +125,11 @@ def federation_object_types():
     from plugins.participatory_budget.federation import object_types
 
     return object_types()
+
+
+@hookimpl
+def api_routers():
+    # Budgets, projects and results, read-only, in the REST API (docs/api.md).
+    from plugins.participatory_budget.api import api_routers as routers
+
+    return routers()
