@@ -88,10 +88,6 @@ class Budget(models.Model):
     def category_list(self) -> list[str]:
         return [line.strip() for line in self.categories.splitlines() if line.strip()]
 
-    @property
-    def total(self) -> int:
-        return self.citywide_envelope + sum(d.envelope for d in self.districts.all())
-
 
 class District(models.Model):
     """An area with its own envelope; ``areas`` lists who lives there (communes, districts or

@@ -228,9 +228,4 @@ def publish_results(budget_id: int) -> Budget:
     return budget
 
 
-def total_spent(budget: Budget) -> int:
-    results = budget.results or {"areas": {}}
-    return sum(int(area["spent"]) for area in results["areas"].values())
-
-
-__all__ = ["elections", "count", "publish_results", "total_spent", "CITYWIDE"]
+__all__ = ["elections", "count", "publish_results", "CITYWIDE"]
