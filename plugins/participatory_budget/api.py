@@ -145,12 +145,18 @@ def get_results(request, budget_id: int):
     """Per envelope: the funded projects, votes, ranks and why each was or was not funded.
     404 until the results are published."""
     reject_unknown_parameters(request, set())
+    from plugins.participatory_budget.results import explained
+
     budget = _budget(request, budget_id)
     if not budget.results:
         raise Http404
+
+    def explained_row(row):
+        return explained(budget, row)
+
     areas = [{**{k: area[k] for k in ("key", "budget", "spent", "voters", "selected")},
               "projects": [{k: row[k] for k in ("id", "title", "cost", "score", "supporters", "rank", "funded",
-                                                "explanation")} for row in area["projects"]]}
+                                                "explanation")} for row in map(explained_row, area["projects"])]}
              for area in budget.results["areas"].values()]
     return {"budget": budget.pk, "ballots": budget.results["ballots"], "rule": budget.results["rule"], "areas": areas}
 

@@ -3,7 +3,8 @@
 The results are computed once (by the ``participatory_budget.count`` task when the budget
 enters its results stage) and stored as JSON on the budget, so that the results page renders
 them with a fixed number of queries whatever the number of ballots. Each project gets a plain
-French explanation of why it was or was not funded.
+French explanation of why it was or was not funded (stored as data, written in the reader's
+language when shown).
 
 The same elections are exported in pabulib's ``.pb`` format (anonymous ballots), so that anyone
 can recount with this engine, pabutools or their own code.
@@ -143,7 +144,7 @@ def _area_result(budget: Budget, key: str, election: engine.Election, outcome: e
         projects.append({
             "id": int(pid), "title": project.name, "cost": int(project.cost), "score": _json_number(scores[pid]),
             "supporters": supporters[pid], "channels": dict(per_channel[pid]), "rank": rank,
-            "funded": pid in selected, "explanation": explanations[pid],
+            "funded": pid in selected, "why": explanations[pid],
         })
     return {
         "key": key, "budget": int(election.budget), "spent": _json_number(outcome.spent),
@@ -157,52 +158,69 @@ def _json_number(value):
     return value
 
 
-def _explain(budget, election, order, scores, supporters, outcome) -> dict[str, str]:
-    """Why each project was or was not funded, in plain French."""
+def _explain(budget, election, order, scores, supporters, outcome) -> dict[str, dict]:
+    """Why each project was or was not funded, as data (``reason`` and the figures); the sentence
+    is written in the reader's language by :func:`explanation` when a page shows it."""
     selected = set(outcome.selected)
-    points = budget.vote_type in (VoteType.CUMULATIVE, VoteType.RANKED)
-    unit = _("points") if points else _("voix")
-    texts = {}
+    reasons = {}
     if budget.rule == CountingRule.MES:
-        voters = len(election.ballots) or 1
-        share = Fraction(election.budget) / voters
+        share = round(Fraction(election.budget) / (len(election.ballots) or 1))
         for pid in order:
-            cost, n = election.projects[pid].cost, supporters[pid]
-            if pid in selected:
-                texts[pid] = _(
-                    "Financé : ses %(n)s soutiens pouvaient payer ensemble son coût (%(cost)s) avec leurs parts "
-                    "égales de l'enveloppe (%(share)s chacun au départ), en plus des autres projets qu'ils "
-                    "soutenaient et qui ont été financés."
-                ) % {"n": n, "cost": money(int(cost), budget), "share": money(round(share), budget)}
-            elif n == 0:
-                texts[pid] = _("Non financé : personne n'a voté pour ce projet.")
-            else:
-                texts[pid] = _(
-                    "Non financé : chaque votant dispose d'une part égale de l'enveloppe (%(share)s). Les "
-                    "parts restantes de ses %(n)s soutiens, une fois payés les projets qu'ils soutenaient aussi, "
-                    "ne suffisaient pas à couvrir son coût (%(cost)s) ; il aurait fallu qu'il soit soutenu par "
-                    "davantage de votants."
-                ) % {"share": money(round(share), budget), "n": n, "cost": money(int(cost), budget)}
-        return texts
+            n = supporters[pid]
+            reason = "mes_funded" if pid in selected else ("mes_no_vote" if n == 0 else "mes_not_funded")
+            reasons[pid] = {"reason": reason, "n": n, "cost": int(election.projects[pid].cost), "share": share}
+        return reasons
     left = election.budget
     stopped = False
     for rank, pid in enumerate(order, start=1):
         cost = election.projects[pid].cost
-        values = {"rank": rank, "score": _json_number(scores[pid]), "unit": unit,
-                  "cost": money(int(cost), budget), "left": money(int(left), budget)}
+        figures = {"rank": rank, "score": _json_number(scores[pid]), "cost": int(cost), "left": int(left)}
         if pid in selected:
-            texts[pid] = _("Financé : %(rank)se avec %(score)s %(unit)s ; il restait %(left)s quand son tour "
-                           "est venu, assez pour son coût (%(cost)s).") % values
+            reasons[pid] = {"reason": "greedy_funded", **figures}
             left -= cost
         elif stopped:
-            texts[pid] = _("Non financé : %(rank)se avec %(score)s %(unit)s. La règle arrête le dépouillement "
-                           "au premier projet qui ne rentre plus dans l'enveloppe, et ce projet venait après.") % values
+            reasons[pid] = {"reason": "greedy_after_stop", **figures}
         else:
-            texts[pid] = _("Non financé : %(rank)se avec %(score)s %(unit)s ; quand son tour est venu, il ne "
-                           "restait que %(left)s pour un coût de %(cost)s.") % values
+            reasons[pid] = {"reason": "greedy_not_funded", **figures}
             if budget.rule == CountingRule.GREEDY_NO_SKIP:
                 stopped = True
-    return texts
+    return reasons
+
+
+def explanation(budget: Budget, why: dict) -> str:
+    """The plain sentence saying why a project was or was not funded, in the active language."""
+    unit = _("points") if budget.vote_type in (VoteType.CUMULATIVE, VoteType.RANKED) else _("voix")
+    values = {**why, "unit": unit}
+    for key in ("cost", "left", "share"):
+        if key in why:
+            values[key] = money(why[key], budget)
+    reason = why["reason"]
+    if reason == "mes_funded":
+        text = _("Financé : ses %(n)s soutiens pouvaient payer ensemble son coût (%(cost)s) avec leurs parts "
+                 "égales de l'enveloppe (%(share)s chacun au départ), en plus des autres projets qu'ils "
+                 "soutenaient et qui ont été financés.")
+    elif reason == "mes_no_vote":
+        text = _("Non financé : personne n'a voté pour ce projet.")
+    elif reason == "mes_not_funded":
+        text = _("Non financé : chaque votant dispose d'une part égale de l'enveloppe (%(share)s). Les "
+                 "parts restantes de ses %(n)s soutiens, une fois payés les projets qu'ils soutenaient aussi, "
+                 "ne suffisaient pas à couvrir son coût (%(cost)s) ; il aurait fallu qu'il soit soutenu par "
+                 "davantage de votants.")
+    elif reason == "greedy_funded":
+        text = _("Financé : %(rank)se avec %(score)s %(unit)s ; il restait %(left)s quand son tour "
+                 "est venu, assez pour son coût (%(cost)s).")
+    elif reason == "greedy_after_stop":
+        text = _("Non financé : %(rank)se avec %(score)s %(unit)s. La règle arrête le dépouillement "
+                 "au premier projet qui ne rentre plus dans l'enveloppe, et ce projet venait après.")
+    else:
+        text = _("Non financé : %(rank)se avec %(score)s %(unit)s ; quand son tour est venu, il ne "
+                 "restait que %(left)s pour un coût de %(cost)s.")
+    return text % values
+
+
+def explained(budget: Budget, row: dict) -> dict:
+    """A project row of the stored results with its ``explanation`` in the active language."""
+    return {**row, "explanation": explanation(budget, row["why"])}
 
 
 @transaction.atomic
@@ -228,4 +246,4 @@ def publish_results(budget_id: int) -> Budget:
     return budget
 
 
-__all__ = ["elections", "count", "publish_results", "CITYWIDE"]
+__all__ = ["elections", "count", "explained", "explanation", "publish_results", "CITYWIDE"]

@@ -207,7 +207,7 @@ def _result_of(budget: Budget, project: Project) -> dict | None:
     for area in budget.results["areas"].values():
         for row in area["projects"]:
             if row["id"] == project.pk:
-                return row
+                return counting.explained(budget, row)
     return None
 
 
@@ -397,6 +397,7 @@ def results_page(request, component_id: int):
         names = {str(d.pk): d.name for d in budget.districts.all()}
         for key, area in budget.results["areas"].items():
             areas.append({**area, "name": names.get(key, _("Toute la commune")),
+                          "projects": [counting.explained(budget, row) for row in area["projects"]],
                           "percent": min(100, round(100 * float(area["spent"]) / area["budget"])) if area["budget"] else 0,
                           "max_score": max([float(p["score"]) for p in area["projects"]] or [1]) or 1})
         areas.sort(key=lambda a: (a["key"] == counting.CITYWIDE, a["name"]))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.participation.models import ParticipationRecord
 from plugins.participatory_budget import services
 from plugins.participatory_budget.models import Ballot, Budget, Stage
-from plugins.participatory_budget.results import publish_results
+from plugins.participatory_budget.results import explanation, publish_results
 from plugins.participatory_budget.tally import loads, tally
 
 from .conftest import verified_in
@@ -55,7 +55,7 @@ def test_results_equal_a_recount_of_the_published_ballots(client, voting, agent,
     # Every project on the ballot has its explanation; funded ones say so.
     for area in results["areas"].values():
         for row in area["projects"]:
-            assert row["explanation"].startswith("Financé" if row["funded"] else "Non financé")
+            assert explanation(budget, row["why"]).startswith("Financé" if row["funded"] else "Non financé")
 
 
 def test_greedy_results_by_hand(voting, agent):
@@ -68,7 +68,7 @@ def test_greedy_results_by_hand(voting, agent):
     assert bourg["selected"] == [p["bancs"].pk, p["jardin"].pk]
     assert bourg["spent"] == 37_000
     toilettes = next(row for row in bourg["projects"] if row["id"] == p["toilettes"].pk)
-    assert "il ne restait que 13\u202f000\u00a0€ pour un coût de 42\u202f000\u00a0€" in toilettes["explanation"]
+    assert "il ne restait que 13\u202f000\u00a0€ pour un coût de 42\u202f000\u00a0€" in explanation(budget, toilettes["why"])
     citywide = areas["citywide"]
     # City-wide (30,000): eau 4 (16,000), livres 3 (2,400).
     assert citywide["selected"] == [p["eau"].pk, p["livres"].pk]
@@ -126,5 +126,17 @@ def test_mes_explains_equal_shares(voting, agent):
     services.set_stage(budget, Stage.RESULTS, by=agent)
     areas = publish_results(budget.pk).results["areas"]
     rows = [r for a in areas.values() for r in a["projects"]]
-    assert any("parts égales" in r["explanation"] for r in rows if r["funded"])
-    assert all("part égale" in r["explanation"] or "personne" in r["explanation"] for r in rows if not r["funded"])
+    texts = {r["id"]: explanation(budget, r["why"]) for r in rows}
+    assert any("parts égales" in texts[r["id"]] for r in rows if r["funded"])
+    assert all("part égale" in texts[r["id"]] or "personne" in texts[r["id"]] for r in rows if not r["funded"])
+
+
+def test_explanations_are_written_in_the_readers_language(client, voting, agent):
+    budget, p = voting
+    _vote_all(budget, p)
+    services.set_stage(budget, Stage.RESULTS, by=agent)
+    publish_results(budget.pk)
+    url = reverse("participatory_budget:results", args=[budget.component_id])
+    assert "Non financé : " in client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Not funded: " in english and "Non financé" not in english
