@@ -334,3 +334,25 @@ class RemoteObject(models.Model):
         if not isinstance(counts, list):
             return None
         return sum(c.get("count", 0) for c in counts if isinstance(c, dict) and isinstance(c.get("count"), int))
+
+
+class Support(models.Model):
+    """A remote actor's ``Like`` of one of our public objects: a fediverse support, shown
+    apart and never counted as a signature or a vote (the remote actor proved no identity
+    and no residence)."""
+
+    object_uri = models.URLField(max_length=500)
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="supports")
+    activity_uri = models.URLField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("soutien du fédivers")
+        verbose_name_plural = _("soutiens du fédivers")
+        constraints = [
+            models.UniqueConstraint(fields=["object_uri", "actor"], name="federation_one_support_per_actor"),
+        ]
+        indexes = [models.Index(fields=["object_uri"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} → {self.object_uri}"

@@ -1,5 +1,6 @@
-"""Processing a stored inbound activity: follows, undo, block, delete of an actor here;
-everything else goes to the plugins' inbound handlers."""
+"""Processing a stored inbound activity: follows, undo, block, delete of an actor and likes
+(fediverse supports, :mod:`federation.supports`) here; everything else goes to the plugins'
+inbound handlers."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from federation import policy
+from federation import policy, supports
 from federation.api import InboundActivity
 from federation.models import Activity, Actor, Follow
 from federation.outbox import send_to
@@ -94,6 +95,8 @@ def _undo(activity: Activity, target) -> bool:
     if follow is not None:
         follow.delete()
         return True
+    if supports.withdraw(activity, obj):
+        return True
     return _to_plugins(activity, target)
 
 
@@ -126,6 +129,7 @@ def _delete(activity: Activity, target) -> bool:
         actor = activity.actor
         Follow.objects.filter(follower=actor).delete()
         Follow.objects.filter(followed=actor).delete()
+        supports.forget_actor(actor)
         Actor.objects.filter(pk=actor.pk).update(document={}, blocked_at=timezone.now(), name="")
         return True
     from federation.mirror import forget
@@ -157,6 +161,11 @@ def _to_plugins(activity: Activity, target) -> bool:
     return used
 
 
+def _like(activity: Activity, target) -> bool:
+    # A fediverse support of one of our objects, never a signature or a vote.
+    return supports.record_like(activity) or _to_plugins(activity, target)
+
+
 BUILT_IN = {
     "Follow": _follow,
     "Undo": _undo,
@@ -166,4 +175,5 @@ BUILT_IN = {
     "Delete": _delete,
     "Create": _create_or_update,
     "Update": _create_or_update,
+    "Like": _like,
 }

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
 from core.permissions import has_role
+from federation.supports import supports_of
 from plugins.petitions import services
 from plugins.petitions import workflow as states
 from plugins.petitions.forms import PetitionForm
@@ -138,6 +139,7 @@ def render_detail(request, petition: Petition, *, reject_form=None, respond_form
         "sponsor_count": petition.sponsors.count() if petition.status == states.AWAITING_SPONSORS else None,
         "sponsors_required": petition.component.petition_settings.sponsors_required
         if hasattr(petition.component, "petition_settings") else 0,
+        "fediverse_supports": supports_of("petitions", "petition", petition.pk),
     }
     return cacheable(render(request, "petitions/detail.html", context, status=status), request)
 
@@ -152,6 +154,8 @@ def count(request, pk: int):
     response = JsonResponse({
         "id": petition.pk, "status": petition.status, "total": petition.signature_count,
         "channels": {"web": petition.count_web, "paper": petition.count_paper, "partner": petition.count_partner},
+        # Likes from the fediverse: shown apart, never part of the total.
+        "fediverse_supports": supports_of("petitions", "petition", petition.pk),
         "counted_at": petition.counted_at.isoformat() if petition.counted_at else None,
     })
     return cacheable(response, request)

@@ -4,99 +4,16 @@ Undo, then a block refused.
 
 Each instance is a ``runserver`` subprocess with its own ``PARVIS_DATA_DIR`` (SQLite), on its
 own 127.0.0.1 port, with the test-only loopback and http allowances switched on; the work of
-the ``federation`` queue runs in-process (eager tasks), in the servers for what they receive
-and in the ``manage shell`` commands that drive each instance. Run with ``tox -e interop``.
+the ``federation`` queue runs in-process (eager tasks). Run with ``tox -e interop``.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import textwrap
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
+from tests.interop.servers import Instance
+
 pytestmark = pytest.mark.interop
-
-ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 90  # seconds for migrate + server start, per instance
-COMMAND_TIMEOUT = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Instance:
-    def __init__(self, name: str, data_dir: Path):
-        self.name, self.port = name, _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.domain = f"127.0.0.1:{self.port}"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")},
-            "PARVIS_MODE": "test", "PARVIS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "core.settings",
-            "PARVIS_FEDERATION_BASE_URL": self.base, "PARVIS_BASE_URL": self.base,
-            "PARVIS_FEDERATION_ALLOW_LOOPBACK": "1", "PARVIS_FEDERATION_ALLOW_HTTP": "1",
-            "CELERY_TASK_ALWAYS_EAGER": "1",
-        }
-        data_dir.mkdir(parents=True, exist_ok=True)
-        self.log = (data_dir / "server.log").open("wb")
-        self.process: subprocess.Popen | None = None
-
-    def manage(self, *args: str, timeout: int = COMMAND_TIMEOUT) -> str:
-        done = subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-        assert done.returncode == 0, f"{self.name}: {args[0]} failed:\n{done.stdout}\n{done.stderr}"
-        return done.stdout
-
-    def run(self, code: str) -> dict:
-        """Run ``code`` in the instance's Django shell; it sets ``result`` (JSON-serialisable)."""
-        script = textwrap.dedent(code) + "\nimport json as _j; print('RESULT=' + _j.dumps(result))\n"
-        out = self.manage("shell", "-c", script)
-        line = [row for row in out.splitlines() if row.startswith("RESULT=")][-1]
-        return json.loads(line.removeprefix("RESULT="))
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.base + path, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def start(self) -> None:
-        self.manage("migrate", "--noinput", timeout=START_TIMEOUT * 2)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "django", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"{self.name} stopped; see {self.log.name}"
-            try:
-                if self.get("/.well-known/nodeinfo")[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise TimeoutError(f"{self.name} did not start within {START_TIMEOUT}s")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.log.close()
 
 
 @pytest.fixture(scope="module")
