@@ -4,9 +4,7 @@ the circuit breaker, shared-inbox de-duplication; and the SSRF-safe fetcher."""
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -14,67 +12,11 @@ from django.utils import timezone
 from federation import conf, delivery
 from federation.actors import space_actor
 from federation.fetch import FetchError, ForbiddenAddress, address_allowed, fetch_json
-from federation.models import Actor, Delivery, Follow, HostHealth
+from federation.models import Delivery, Follow, HostHealth
 from federation.outbox import record
+from tests.federation.conftest import remote_actor
 
 pytestmark = pytest.mark.django_db
-
-
-class Peer:
-    """A loopback HTTP server answering each POST with the next queued status."""
-
-    def __init__(self):
-        self.requests: list[tuple[str, dict, bytes]] = []
-        self.answers: list[tuple[int, dict]] = []
-        self.documents: dict[str, bytes] = {}
-        peer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                peer.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-                status, headers = peer.answers.pop(0) if peer.answers else (202, {})
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def do_GET(self):
-                body = peer.documents.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-
-@pytest.fixture
-def peer(settings):
-    settings.PARVIS_FEDERATION_BASE_URL = "http://testserver"
-    settings.PARVIS_FEDERATION_ALLOW_LOOPBACK = True
-    server = Peer()
-    server.thread.start()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
-    server.thread.join(timeout=5)
-
-
-def remote_actor(peer, name, shared=True) -> Actor:
-    return Actor.objects.create(
-        uri=f"{peer.origin}/users/{name}", domain=peer.origin.split("//")[1], kind="Person",
-        inbox=f"{peer.origin}/users/{name}/inbox", shared_inbox=f"{peer.origin}/inbox" if shared else "",
-    )
 
 
 @pytest.fixture
