@@ -51,12 +51,23 @@ def check_actor_document(document: dict[str, Any], expected_id: str) -> None:
         raise FetchError("the actor's inbox is missing or on another host")
 
 
+def _still_trusted(key: KeyPair) -> bool:
+    """A cached key is used while its actor's document was fetched less than
+    ``conf.ACTOR_CACHE`` ago; after that the document is fetched again, so that a key the actor
+    no longer lists (rotated, or revoked after a leak) stops being accepted."""
+    now = timezone.now()
+    if key.expires_at is not None and key.expires_at <= now:
+        return False
+    fetched = key.actor.fetched_at
+    return fetched is not None and now - fetched < conf.ACTOR_CACHE
+
+
 def resolve_key(key_id: str, *, refresh: bool = False) -> ResolvedKey:
     """The public key ``key_id`` and the actor that owns it (the owner's document must list
     the key). Raises :class:`FetchError`."""
     if not refresh:
         cached = (KeyPair.objects.select_related("actor").filter(key_id=key_id, actor__is_local=False).first())
-        if cached and (cached.expires_at is None or cached.expires_at > timezone.now()):
+        if cached and _still_trusted(cached):
             return ResolvedKey(key_id, cached.actor.uri, cached.public_pem, cached=cached)
     url, _fragment = urldefrag(key_id)
     document = fetch_json(url)
@@ -99,14 +110,21 @@ def store_actor(document: dict[str, Any], *, key_id: str = "", public_pem: str =
             "shared_inbox": shared, "document": document, "fetched_at": timezone.now(),
         },
     )
-    for key in _keys_of(document):
-        if isinstance(key.get("id"), str) and isinstance(key.get("publicKeyPem"), str) \
-                and host_of(key["id"]) == actor.domain:
-            KeyPair.objects.update_or_create(
-                key_id=key["id"], defaults={"actor": actor, "public_pem": key["publicKeyPem"]}
-            )
+    listed = {key["id"]: key["publicKeyPem"] for key in _keys_of(document)
+              if isinstance(key.get("id"), str) and isinstance(key.get("publicKeyPem"), str)
+              and host_of(key["id"]) == actor.domain}
     if key_id and public_pem:
-        KeyPair.objects.update_or_create(key_id=key_id, defaults={"actor": actor, "public_pem": public_pem})
+        listed.setdefault(key_id, public_pem)
+    # The document is the truth: a key it no longer lists is no longer accepted. The first key
+    # listed is the actor's current one; the others are kept as retired (still accepted).
+    actor.keys.exclude(key_id__in=list(listed)).delete()
+    now = timezone.now()
+    actor.keys.update(retired_at=now)
+    for position, (listed_id, pem) in enumerate(listed.items()):
+        KeyPair.objects.update_or_create(
+            key_id=listed_id,
+            defaults={"actor": actor, "public_pem": pem, "retired_at": None if position == 0 else now},
+        )
     return actor
 
 

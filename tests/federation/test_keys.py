@@ -149,3 +149,65 @@ def test_unknown_or_remote_actor_is_refused_and_nothing_changes(group, remote):
 def test_parvis_command_line_finds_it():
     # ``parvis`` hands every argument to Django's command line, which finds the command here.
     assert get_commands()["federation_rotate_keys"] == "federation"
+
+
+# --- Keys of remote actors: the actor's document is the truth ---------------------------------
+
+
+def _like(client, group, actor, signer=None):
+    from tests.federation.conftest import signed_post
+
+    activity = actor.activity("Like", "https://elsewhere.example/objects/1")
+    return signed_post(client, f"/federation/actors/{group.username}/inbox", actor, activity,
+                       secret=signer.secret() if signer else None)
+
+
+def test_a_remote_key_the_actor_no_longer_lists_stops_being_accepted(client, group, remote, partner):
+    from bovine.crypto import generate_rsa_public_private_key
+
+    from tests.federation.conftest import RemoteActor
+
+    alice = remote.actor("alice")
+    assert _like(client, group, alice).status_code == 202
+    # Alice's server revokes her key (a leak) and publishes a new one under another id.
+    class Renewed(RemoteActor):
+        @property
+        def key_id(self) -> str:
+            return f"{self.uri}#key-2"
+
+    renewed = Renewed(alice.uri, *generate_rsa_public_private_key())
+    remote.documents[alice.uri] = renewed.document()
+    # Within the cache period the old key is still trusted from the cache...
+    assert _like(client, group, alice).status_code == 202
+    with time_machine.travel(timezone.now() + conf.ACTOR_CACHE + timedelta(minutes=1)):
+        # ...then the document is fetched again: the old key is refused, the new one accepted.
+        refused = _like(client, group, alice)
+        assert refused.status_code == 401, refused.content
+        assert _like(client, group, renewed).status_code == 202
+    assert list(KeyPair.objects.filter(actor__uri=alice.uri).values_list("key_id", flat=True)) == [
+        f"{alice.uri}#key-2"]
+
+
+def test_a_remote_actor_publishing_two_keys_is_stored_with_both(client, group, remote, partner):
+    """A peer in its grace period after a rotation lists its new key then its old one."""
+    from bovine.crypto import generate_rsa_public_private_key
+
+    from tests.federation.conftest import RemoteActor
+
+    alice = remote.actor("alice")
+    public_pem, private_pem = generate_rsa_public_private_key()
+
+    class Old(RemoteActor):
+        @property
+        def key_id(self) -> str:
+            return f"{self.uri}#old"
+
+    old = Old(alice.uri, public_pem, private_pem)
+    document = alice.document()
+    document["publicKey"] = [document["publicKey"], {"id": old.key_id, "owner": alice.uri, "publicKeyPem": public_pem}]
+    remote.documents[alice.uri] = document
+    assert _like(client, group, old).status_code == 202
+    assert _like(client, group, alice).status_code == 202
+    rows = dict(KeyPair.objects.filter(actor__uri=alice.uri).values_list("key_id", "retired_at"))
+    assert set(rows) == {alice.key_id, old.key_id}
+    assert rows[alice.key_id] is None and rows[old.key_id] is not None
