@@ -6,6 +6,7 @@ Private keys are stored as PKCS#8 PEM encrypted with a key derived from ``SECRET
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from bovine.crypto import generate_rsa_public_private_key
@@ -65,8 +66,15 @@ def published_keys(actor: Actor) -> list[KeyPair]:
     return sorted(keys, key=lambda k: (k.retired_at is not None, -(k.pk or 0)))
 
 
+@functools.lru_cache(maxsize=256)
+def _decrypt(encrypted: bytes, passphrase: bytes):
+    # Decrypting runs the PEM's key derivation, tens of milliseconds: far more than signing.
+    # Each decrypted key is kept in this process, keyed by its ciphertext and passphrase, so
+    # that a rotated key or a changed secret is never served from the cache.
+    return serialization.load_pem_private_key(encrypted, password=passphrase)
+
+
 def signing_secret(actor: Actor) -> CryptographicSecret:
     """What bovine signs with: the current key of ``actor``."""
     key = current_key(actor)
-    private = serialization.load_pem_private_key(bytes(key.private_pem_encrypted), password=_passphrase())
-    return CryptographicSecret(key.key_id, private)
+    return CryptographicSecret(key.key_id, _decrypt(bytes(key.private_pem_encrypted), _passphrase()))

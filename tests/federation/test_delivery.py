@@ -159,3 +159,18 @@ def test_fetcher_limits_size_and_refuses_non_objects(peer):
         fetch_json(f"{peer.origin}/list")
     with pytest.raises(FetchError, match="404"):
         fetch_json(f"{peer.origin}/missing")
+
+
+def test_followers_on_blocked_domains_get_no_delivery(peer, space):
+    from federation.models import Actor, DomainRule
+
+    group = space_actor(space)
+    Follow.objects.create(follower=remote_actor(peer, "alice", shared=False), followed=group,
+                          state=Follow.State.ACCEPTED)
+    for domain in ("bad.example", "fine.example"):
+        follower = Actor.objects.create(uri=f"https://{domain}/users/x", domain=domain, kind="Person",
+                                        inbox=f"https://{domain}/users/x/inbox")
+        Follow.objects.create(follower=follower, followed=group, state=Follow.State.ACCEPTED)
+    DomainRule.objects.create(domain="BAD.example", kind=DomainRule.Kind.BLOCK)
+    activity = record(group, {"type": "Create", "object": "x"}, to_followers=True)
+    assert sorted(activity.deliveries.values_list("host", flat=True)) == sorted(["fine.example", peer.origin.split("//")[1]])
