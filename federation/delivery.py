@@ -71,7 +71,12 @@ def deliver(delivery_id: int) -> str:
     status, error, wait_until = None, "", None
     try:
         check_url(delivery.inbox)
-        headers = signed_post_headers(keys.signing_secret(delivery.activity.actor), delivery.inbox, body)
+        try:
+            headers = signed_post_headers(keys.signing_secret(delivery.activity.actor), delivery.inbox, body)
+        except (ValueError, TypeError) as exc:
+            # A private key that no longer decrypts (PARVIS_FEDERATION_KEY_SECRET changed): retried
+            # on the schedule, so that `parvis federation_rotate_keys` repairs it, then given up.
+            raise FetchError(f"cannot sign with the actor's key ({type(exc).__name__})") from None
         headers["Content-Type"] = CONTENT_TYPE
         with session().post(delivery.inbox, data=body, headers=headers, timeout=conf.TIMEOUT,
                             allow_redirects=False, stream=True) as response:
@@ -85,7 +90,7 @@ def deliver(delivery_id: int) -> str:
         error = f"{type(exc).__name__}: {exc}"[:500]
     if status is not None and 200 <= status < 300:
         with transaction.atomic():
-            Delivery.objects.filter(pk=delivery.pk).update(
+            _mine(delivery).update(
                 state=Delivery.State.DELIVERED, delivered_at=now, last_status=status, last_error="")
             HostHealth.objects.filter(host=delivery.host).update(consecutive_failures=0, open_until=None)
         delivery.state = Delivery.State.DELIVERED
@@ -98,15 +103,23 @@ def deliver(delivery_id: int) -> str:
     return delivery.state
 
 
+def _mine(delivery: Delivery):
+    """The row if this worker still holds its claim. A worker that outlived the claim (a slow
+    peer, then ``release_stuck`` gave the row to another) must not overwrite what the other
+    recorded: its late result changes nothing."""
+    return Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING, attempts=delivery.attempts)
+
+
 def _record_host_failure(host: str, now: datetime) -> None:
-    health, _ = HostHealth.objects.get_or_create(host=host)
-    health.consecutive_failures += 1
-    health.last_failure_at = now
-    excess = health.consecutive_failures - conf.CIRCUIT_THRESHOLD
+    HostHealth.objects.get_or_create(host=host)
+    # One UPDATE with F(): concurrent failures of one host each count.
+    HostHealth.objects.filter(host=host).update(consecutive_failures=F("consecutive_failures") + 1,
+                                                last_failure_at=now)
+    failures = HostHealth.objects.filter(host=host).values_list("consecutive_failures", flat=True).get()
+    excess = failures - conf.CIRCUIT_THRESHOLD
     if excess >= 0:
         delay = min(conf.CIRCUIT_OPEN * (2 ** min(excess, 10)), conf.CIRCUIT_MAX)
-        health.open_until = now + delay
-    health.save()
+        HostHealth.objects.filter(host=host).update(open_until=now + delay)
 
 
 def _failure(delivery: Delivery, status: int | None, error: str, wait_until, now: datetime) -> None:
@@ -117,7 +130,7 @@ def _failure(delivery: Delivery, status: int | None, error: str, wait_until, now
     when = now + conf.RETRY_SCHEDULE[delivery.attempts - 1]
     if wait_until and wait_until > when:
         when = wait_until
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _mine(delivery).update(
         state=Delivery.State.PENDING, next_attempt_at=when, last_status=status, last_error=error)
     delivery.state = Delivery.State.PENDING
 
@@ -126,12 +139,12 @@ def _postpone(delivery: Delivery, until, reason: str, *, count_attempt: bool) ->
     updates = {"state": Delivery.State.PENDING, "next_attempt_at": until, "last_error": reason}
     if not count_attempt:
         updates["attempts"] = F("attempts") - 1
-    Delivery.objects.filter(pk=delivery.pk).update(**updates)
+    _mine(delivery).update(**updates)
     delivery.state = Delivery.State.PENDING
 
 
 def _give_up(delivery: Delivery, status: int | None, error: str) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(
+    _mine(delivery).update(
         state=Delivery.State.GAVE_UP, last_status=status, last_error=error)
     delivery.state = Delivery.State.GAVE_UP
 

@@ -118,6 +118,40 @@ def test_delivery_left_sending_by_a_dead_worker_is_released_and_sent_once(peer, 
     assert peer.activity_ids() == [activity.uri]
 
 
+@pytest.mark.django_db
+def test_a_worker_that_outlived_its_claim_does_not_overwrite_the_outcome(peer, space, no_kick):
+    group = followed_group(space, peer.origin)
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        row = record(group, {"type": "Create", "object": "x"}, to_followers=True).deliveries.get()
+        slow = delivery.claim(row.pk)  # a worker stuck on a slow peer
+        clock.shift(STUCK_AFTER + timedelta(seconds=1))
+        assert delivery.release_stuck() == 1
+        assert delivery.deliver(row.pk) == Delivery.State.DELIVERED  # another worker
+        # The first worker's request finally fails: its result changes nothing.
+        delivery._failure(slow, 503, "answered 503", None, timezone.now())
+        delivery._give_up(slow, 410, "refused with 410")
+    row.refresh_from_db()
+    assert (row.state, row.last_status, row.last_error) == (Delivery.State.DELIVERED, 202, "")
+
+
+@pytest.mark.django_db
+def test_a_key_that_no_longer_decrypts_is_retried_and_rotation_repairs_it(peer, space, no_kick, settings):
+    from federation import keys
+
+    group = followed_group(space, peer.origin)
+    keys.current_key(group)
+    settings.PARVIS_FEDERATION_KEY_SECRET = "a-new-secret-the-old-keys-were-not-encrypted-with"
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        row = record(group, {"type": "Create", "object": "x"}, to_followers=True).deliveries.get()
+        assert delivery.deliver(row.pk) == Delivery.State.PENDING
+        row.refresh_from_db()
+        assert row.state == Delivery.State.PENDING and "cannot sign" in row.last_error
+        keys.rotate_key(group)  # what `parvis federation_rotate_keys` does
+        clock.shift(conf.RETRY_SCHEDULE[0])
+        assert delivery.deliver(row.pk) == Delivery.State.DELIVERED
+    assert peer.activity_ids() == [row.activity.uri]
+
+
 def test_celery_redelivers_federation_tasks_to_federation_workers(settings):
     # A task is acknowledged once it has run: a worker killed meanwhile leaves it to the broker.
     assert settings.CELERY_TASK_ACKS_LATE is True and app.conf.task_acks_late is True
@@ -269,10 +303,11 @@ def test_follow_processed_twice_makes_one_follow_and_one_accept(client, remote, 
     assert Activity.objects.filter(direction="out", type="Accept").count() == 1
 
 
+@pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_same_activity_posted_concurrently_is_stored_once(remote, partner, space):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers; the sequential case is test_inbox's replay test")
+    # SQLite serialises writers; the sequential case is test_inbox's replay test.
+    assert connection.vendor == "postgresql", "integration tests need DATABASE_URL=postgres://..."
     group = space_actor(space)
     alice = remote.actor("alice")
     follow = alice.activity("Follow", group.uri)
