@@ -33,7 +33,9 @@ class ObjectType:
     else ``None`` (its id then answers 404). ``to_object(obj, ctx)`` returns the object's JSON
     without ``id``, ``type`` and ``@context`` (added by the federation layer); extension fields
     are prefixed ``parvis:`` and defined by the instance's context document.
-    ``space_of(obj)`` is the space whose ``Group`` publishes it.
+    ``space_of(obj)`` is the space whose ``Group`` publishes it. ``subject_key(obj)``, when
+    given, is the participation subject a partner instance's ``Signature`` of the object is
+    recorded in (channel ``partner``; docs/FEDERATION.md, "Signing through a partner").
     """
 
     key: str
@@ -41,6 +43,7 @@ class ObjectType:
     load: Callable[[str], Any | None]
     to_object: Callable[[Any, ObjectContext], dict[str, Any]]
     space_of: Callable[[Any], Any]
+    subject_key: Callable[[Any], str] | None = None
 
 
 @dataclass(frozen=True)

@@ -356,3 +356,36 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} → {self.object_uri}"
+
+
+class PartnerParticipation(models.Model):
+    """A signature a person of this instance sent to a partner instance's petition
+    (:mod:`federation.partners`): the partner counts it; this row tells the person what became
+    of it."""
+
+    class State(models.TextChoices):
+        SENT = "sent", _("envoyée, en attente de réponse")
+        ACCEPTED = "accepted", _("comptée par l'instance partenaire")
+        REFUSED = "refused", _("refusée par l'instance partenaire")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    remote_object = models.ForeignKey(RemoteObject, null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+")
+    object_uri = models.URLField(max_length=500)
+    title = models.CharField(_("titre"), max_length=300, blank=True)
+    partner_domain = models.CharField(_("instance partenaire"), max_length=255)
+    activity_uri = models.URLField(max_length=500, unique=True)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.SENT)
+    reason = models.CharField(_("raison"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signature chez une instance partenaire")
+        verbose_name_plural = _("signatures chez des instances partenaires")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "object_uri"], name="federation_one_partner_signature"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.object_uri} ({self.partner_domain})"

@@ -1,4 +1,5 @@
-"""Personal data of the federation: the followable ``Person`` actors of officials and staff.
+"""Personal data of the federation: the followable ``Person`` actors of officials and staff,
+and the signatures people sent to partner instances' petitions.
 
 Export: the handle and since when. Erase: the actor loses its name and its link to the account,
 its follows go, and its followers are told with a ``Delete`` of the actor it signs itself."""
@@ -12,7 +13,7 @@ from federation.models import Actor
 
 
 def export(user) -> dict:
-    from federation.models import Follow, PolicyChange
+    from federation.models import Follow, PartnerParticipation, PolicyChange
 
     return {
         "federated_profiles": [
@@ -23,6 +24,12 @@ def export(user) -> dict:
         "federation_changes": [
             {"action": c.action, "summary": c.summary, "changed_at": c.changed_at.isoformat()}
             for c in PolicyChange.objects.filter(changed_by=user).order_by("pk")
+        ],
+        # Signatures of partner instances' petitions sent from here.
+        "partner_signatures": [
+            {"petition": p.title, "id": p.object_uri, "partner": p.partner_domain, "state": p.state,
+             "reason": p.reason, "sent_at": p.created_at.isoformat()}
+            for p in PartnerParticipation.objects.filter(user=user).order_by("pk")
         ],
         "federation_agreements_decided": [
             {"partner": f.follower.uri, "state": f.state,
@@ -36,7 +43,7 @@ def erase(user) -> None:
     from django.utils import timezone
 
     from federation.documents import PUBLIC
-    from federation.models import Follow, PolicyChange
+    from federation.models import Follow, PartnerParticipation, PolicyChange
     from federation.outbox import record
 
     for actor in Actor.objects.filter(user=user, is_local=True):
@@ -49,6 +56,8 @@ def erase(user) -> None:
         Follow.objects.filter(follower=actor).delete()
         actor.user, actor.name, actor.blocked_at = None, "", timezone.now()
         actor.save(update_fields=["user", "name", "blocked_at"])
+    # The partners keep the signatures they counted, under a pseudonym nothing here links back.
+    PartnerParticipation.objects.filter(user=user).delete()
     # The audit log and the agreements stay (the instance answers for them), without the person.
     PolicyChange.objects.filter(changed_by=user).update(changed_by=None)
     Follow.objects.filter(decided_by=user).update(decided_by=None)
@@ -56,9 +65,11 @@ def erase(user) -> None:
 
 def personal_data() -> PersonalData:
     return PersonalData(
-        key="federation", models=("federation.Actor", "federation.Follow", "federation.PolicyChange"),
+        key="federation", models=("federation.Actor", "federation.Follow", "federation.PolicyChange",
+                                    "federation.PartnerParticipation"),
         export=export, erase=erase,
         description=_("Votre profil public suivable depuis d'autres instances, si vous êtes élu ou "
                       "agent nommé et l'avez accepté ; les décisions de fédération que vous avez prises "
-                      "comme administrateur."),
+                      "comme administrateur ; les pétitions d'instances partenaires que vous avez signées "
+                      "depuis cette instance."),
     )

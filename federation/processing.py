@@ -9,7 +9,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from federation import policy, supports
+from federation import partners, policy, supports
 from federation.api import InboundActivity
 from federation.models import Activity, Actor, Follow
 from federation.outbox import send_to
@@ -106,7 +106,8 @@ def _accept_or_reject(activity: Activity, target) -> bool:
     follow = Follow.objects.filter(followed=activity.actor, follower__is_local=True,
                                    activity_uri=follow_uri).first() if follow_uri else None
     if follow is None:
-        return False
+        # The answer to a signature sent to a partner (federation.partners).
+        return partners.answered(activity)
     follow.state = Follow.State.ACCEPTED if activity.type == "Accept" else Follow.State.REJECTED
     follow.decided_at = timezone.now()
     follow.save(update_fields=["state", "decided_at"])
@@ -142,6 +143,8 @@ def _create_or_update(activity: Activity, target) -> bool:
     # Mirror a followed actor's public object, then let the plugins see the activity.
     from federation.mirror import mirror
 
+    if partners.receive_signature(activity):
+        return True
     mirrored = mirror(activity)
     return _to_plugins(activity, target) or mirrored
 

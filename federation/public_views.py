@@ -3,12 +3,16 @@ servers it blocks (like the "about" page of fediverse servers)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from federation.models import Actor, DomainRule, Follow, RemoteObject
+from federation import partners as partnership
+from federation.models import Actor, DomainRule, Follow, PartnerParticipation, RemoteObject
 
 PAGE_SIZE = 30
 
@@ -38,4 +42,37 @@ def partner_publications(request):
     """What the partners this instance follows published (mirrored), newest first."""
     objects = RemoteObject.objects.select_related("actor").order_by("-updated_at", "-pk")
     page = Paginator(objects, PAGE_SIZE).get_page(request.GET.get("page"))
+    partner_domains = partnership.partner_domains()
+    for item in page:
+        item.signable_here = partnership.signable(item) and item.actor.domain in partner_domains
     return render(request, "federation/partner_publications.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_sign(request, pk: int):
+    """Sign a partner instance's petition from this instance: what is sent, then the answer."""
+    item = get_object_or_404(RemoteObject.objects.select_related("actor"), pk=pk)
+    sent = PartnerParticipation.objects.filter(user=request.user, object_uri=item.uri).first()
+    refusal = None
+    if sent is None:
+        try:
+            partnership.check_can_sign(request.user, item)
+        except partnership.PartnerRefused as refused:
+            refusal = str(refused)
+    if request.method == "POST":
+        if sent is None and refusal is None:
+            try:
+                partnership.sign(request.user, item)
+            except partnership.PartnerRefused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(request, _("Votre signature est envoyée à l'instance partenaire, "
+                                            "qui vous répond ici."))
+        elif refusal:
+            messages.error(request, refusal)
+        return redirect("federation:partner_sign", pk=item.pk)
+    return render(request, "federation/partner_sign.html", {
+        "item": item, "sent": sent, "refusal": refusal,
+        "vouched": partnership.vouched_attributes(request.user) if sent is None and refusal is None else None,
+    })

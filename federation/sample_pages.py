@@ -4,7 +4,8 @@ They are JSON (or XML) documents for other servers, the same for every role: ``a
 (the browser gate skips them). The inboxes take signed POSTs only: a GET answers 405 and an
 unsigned POST 401, whoever the session belongs to. ``fx.objects["federation_activity"]`` is a
 public outbox activity of the instance actor. The public page of partners and blocked
-servers (``federation:partners``) is an HTML page for everyone. The back-office screen is in
+servers (``federation:partners``) and the partners' publications are HTML pages for everyone;
+signing a partner's petition from here (``federation:partner_sign``) is for signed-in people. The back-office screen is in
 the Wagtail admin (``/admin/``, outside the gates; tested in tests/federation/test_admin.py).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.plugins import POST_ONLY, SamplePage, statuses
+from core.plugins import PARTICIPANT, POST_ONLY, SIGNED_IN, FormSample, SamplePage, statuses
 
 PUBLIC = statuses(200)
 UNSIGNED = statuses(401)
@@ -99,6 +100,34 @@ def _publications(fx, n: int) -> None:
     fx.objects["federation_publications"] = start + n
 
 
+def _partner_petition(fx):
+    """An open petition of a partner instance (an allow rule and an approved agreement), mirrored
+    here. The partner's inbox is a loopback address the fetcher refuses: nothing leaves."""
+    from federation.models import Actor, DomainRule, Follow
+
+    if "federation_partner_petition" not in fx.objects:
+        _publications(fx, 1)
+        DomainRule.objects.get_or_create(domain="voisine.example", defaults={"kind": DomainRule.Kind.ALLOW})
+        partner = Actor.objects.create(uri="https://voisine.example/federation/actors/instance",
+                                       domain="voisine.example", kind=Actor.Kind.APPLICATION,
+                                       inbox="https://127.0.0.1/federation/inbox")
+        Follow.objects.create(follower=partner, followed=_instance(fx), state=Follow.State.ACCEPTED)
+        fx.objects["federation_partner_petition"] = (
+            fx.objects["federation_partner_group"].mirrored_objects.order_by("pk").first())
+    return fx.objects["federation_partner_petition"]
+
+
+def _partner_sign_url(fx) -> str:
+    return reverse("federation:partner_sign", args=[_partner_petition(fx).pk])
+
+
+def _signed_at_partner(fx, html: str) -> bool:
+    from federation.models import PartnerParticipation
+
+    return PartnerParticipation.objects.filter(user=fx.users[PARTICIPANT],
+                                               object_uri=_partner_petition(fx).uri).exists()
+
+
 def federation_pages() -> list[SamplePage]:
     def page(name, url, **kwargs):
         kwargs.setdefault("get", PUBLIC)
@@ -127,6 +156,10 @@ def federation_pages() -> list[SamplePage]:
                    list_of=_partners, setup=_instance, label="Instances partenaires et bloquées"),
         SamplePage(name="federation:partner_publications", url=lambda fx: reverse("federation:partner_publications"),
                    get=PUBLIC, list_of=_publications, label="Publications des instances partenaires"),
+        SamplePage(name="federation:partner_sign", url=_partner_sign_url, setup=_partner_petition,
+                   get=SIGNED_IN, post=statuses(302), label="Signer la pétition d'une instance partenaire",
+                   form=FormSample(data=lambda fx: {}, submit="Signer depuis cette instance",
+                                   done=_signed_at_partner)),
         page("actor_inbox", lambda fx: actor_url(fx, "actor_inbox"), get=POST_ONLY, post=UNSIGNED),
         page("shared_inbox", lambda fx: reverse("federation:shared_inbox"), get=POST_ONLY, post=UNSIGNED),
     ]

@@ -22,4 +22,6 @@ urlpatterns = [
     path("federation/partenaires/", public_views.partners, name="partners"),
     path("federation/partenaires/publications/", public_views.partner_publications,
          name="partner_publications"),
+    path("federation/partenaires/publications/<int:pk>/signer/", public_views.partner_sign,
+         name="partner_sign"),
 ]

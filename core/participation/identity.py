@@ -72,6 +72,12 @@ def person_key_from_email(email: str) -> str:
     return _person_key("email/v1\x00" + normalised)
 
 
+def person_key_from_partner(domain: str, pseudonym: str) -> str:
+    """The person key of someone a partner instance vouches for under ``pseudonym`` (their
+    pseudonym for this instance: the same person signing on the web here gets another key)."""
+    return _person_key("partner/v1\x00" + domain.strip().lower() + "\x00" + pseudonym)
+
+
 def person_key_from_identity(
     family_name: str, given_names: str, birth_date: date | str, postcode: str = ""
 ) -> str:

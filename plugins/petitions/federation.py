@@ -65,4 +65,5 @@ def space_of(petition):
 
 
 def object_types() -> list[ObjectType]:
-    return [ObjectType(key="petition", as_type="Page", load=load, to_object=to_object, space_of=space_of)]
+    return [ObjectType(key="petition", as_type="Page", load=load, to_object=to_object, space_of=space_of,
+                       subject_key=lambda petition: petition.subject_key)]

@@ -1,6 +1,7 @@
 """Two real Parvis instances on loopback federate: an instance agreement approved by an
-administrator, a remote follow of a space's Group, a petition published on B mirrored on A,
-Undo, then a block refused.
+administrator, a remote follow of a space's Group, a petition published on B mirrored on A, a
+member of A signing it through A (counted by B in its partner channel), Undo, then a block
+refused.
 
 Each instance is a ``runserver`` subprocess with its own ``PARVIS_DATA_DIR`` (SQLite), on its
 own 127.0.0.1 port, with the test-only loopback and http allowances switched on; the work of
@@ -111,6 +112,34 @@ result = list(RemoteObject.objects.values_list("name", "state", "type"))
     assert mirrored == [["Des bancs au parc", "open", "Page"]]
     status, page = a.get("/federation/partenaires/publications/")
     assert status == 200 and "Des bancs au parc" in page and b.domain in page
+
+    # 3b. A member of A signs B's petition from A: B counts it in its partner channel and
+    #     answers Accept, which A shows to the member.
+    sent = a.run("""
+from core.testing import make_user
+from federation import partners
+from federation.models import PartnerParticipation, RemoteObject
+member = make_user("camille@a.example", display_name="Camille Martin")
+partners.sign(member, RemoteObject.objects.get(name="Des bancs au parc"))
+result = list(PartnerParticipation.objects.values_list("state", "partner_domain"))
+""")
+    assert sent == [["accepted", b.domain]]
+    assert b.run("""
+from core.participation.services import channel_counts
+from plugins.petitions.models import Petition
+from plugins.petitions.tasks import update_counts
+update_counts()
+petition = Petition.objects.get()
+counts = channel_counts(petition.subject_key)
+result = {"partner": petition.count_partner, "web": petition.count_web, "by_channel": counts["partner"]}
+""") == {"partner": 1, "web": 0, "by_channel": 1}
+    # Nothing that names the member crossed: B received the signature under a pseudonym.
+    received = b.run("""
+from federation.models import Activity
+result = [str(a.payload) for a in Activity.objects.filter(direction="in", type="Create")]
+""")
+    assert len(received) == 1 and "personKey" in received[0]
+    assert not any(word in received[0] for word in ("Camille", "Martin", "camille@"))
 
     # 4. Undo: A stops following the Group; B forgets the follow.
     a.run(f"""

@@ -105,13 +105,17 @@ def _api_rows(person):
 
 
 def _federation_rows(person):
-    from federation.models import Actor, Follow, PolicyChange
+    from federation.models import Actor, Follow, PartnerParticipation, PolicyChange
 
     profile = Actor.objects.create(uri="http://testserver/federation/actors/camille", is_local=True, kind="Person",
                                    username="camille", domain="testserver", user=person)
     peer = Actor.objects.create(uri="https://partner.example/actor", kind="Application", domain="partner.example")
     Follow.objects.create(follower=peer, followed=profile, state="accepted", decided_by=person)
     PolicyChange.objects.create(action="domain_rule", summary="spam.example: - → block", changed_by=person)
+    PartnerParticipation.objects.create(
+        user=person, object_uri="https://partner.example/federation/objects/petitions/petition/3",
+        title="Une piste cyclable", partner_domain="partner.example",
+        activity_uri="http://testserver/federation/activities/0b1f2c3d-0000-4000-8000-000000000001")
 
 
 def _third_party_rows(person):
