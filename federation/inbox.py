@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -129,7 +130,19 @@ def _verify(method: str, url: str, headers: dict[str, str], body: bytes, resolve
         return body
 
     validate = build_validate_http_signature_raw(retrieve)
-    return asyncio.run(validate(method, url, headers, read_body))
+    return _run(validate(method, url, headers, read_body))
+
+
+def _run(coroutine):
+    """Run bovine's (CPU-only) coroutine to its end from synchronous code: in this thread when
+    no event loop runs here (WSGI, and Django's threads for sync views under ASGI), else in a
+    short-lived thread, since a running loop cannot be re-entered."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def receive(*, method: str, url: str, host: str, headers: dict[str, str], body: bytes,

@@ -216,3 +216,37 @@ def test_inbound_activities_reach_plugin_handlers(client, remote, partner, group
 def test_get_on_the_inbox_is_not_allowed(client, group):
     assert client.get(inbox(group)).status_code == 405
     assert Delivery.objects.count() == 0
+
+
+def test_the_inbox_verifies_under_asgi_and_from_a_running_event_loop(remote, partner, group):
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient, TestCase
+
+    from federation.inbox import _run
+    from federation.signing import signed_post_headers
+
+    # The same request through Django's ASGI handler (the view runs in a worker thread).
+    alice = remote.actor("alice")
+    follow = alice.activity("Follow", group.uri)
+    body = json.dumps(follow).encode()
+    signed = signed_post_headers(alice.secret(), f"http://testserver{inbox(group)}", body)
+    headers = {k: v for k, v in signed.items() if k not in ("host", "content-type")}
+    async def post():
+        return await AsyncClient().generic("POST", inbox(group), body, content_type="application/activity+json",
+                                           headers=headers)
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = async_to_sync(post)()
+    assert response.status_code == 202, response.content
+    assert Follow.objects.get(followed=group, follower__uri=alice.uri).state == Follow.State.ACCEPTED
+
+    # Called by code that already runs an event loop in this thread, verification still runs.
+    async def answer():
+        return 42
+
+    async def inside_a_loop():
+        return _run(answer())
+
+    assert asyncio.run(inside_a_loop()) == 42
