@@ -16,6 +16,15 @@ from federation.models import Actor, KeyPair
 ACTOR_TYPES = {"Person", "Group", "Application", "Service", "Organization"}
 
 
+def fetch_signed(url: str) -> dict[str, Any]:
+    """GET a remote document signed by our instance actor: servers in "authorized fetch" mode
+    (Mastodon's secure mode) answer only signed requests. Raises :class:`FetchError`."""
+    from federation import keys
+    from federation.actors import instance_actor
+
+    return fetch_json(url, signer=keys.signing_secret(instance_actor()))
+
+
 def host_of(uri: str) -> str:
     return (urlsplit(uri).netloc or "").lower()
 
@@ -70,7 +79,7 @@ def resolve_key(key_id: str, *, refresh: bool = False) -> ResolvedKey:
         if cached and _still_trusted(cached):
             return ResolvedKey(key_id, cached.actor.uri, cached.public_pem, cached=cached)
     url, _fragment = urldefrag(key_id)
-    document = fetch_json(url)
+    document = fetch_signed(url)
     if document.get("type") in ACTOR_TYPES:
         owner, actor_document = document.get("id"), document
     else:
@@ -78,7 +87,7 @@ def resolve_key(key_id: str, *, refresh: bool = False) -> ResolvedKey:
         owner = document.get("owner") or document.get("controller")
         if not isinstance(owner, str):
             raise FetchError("the key has no owner")
-        actor_document = fetch_json(owner)
+        actor_document = fetch_signed(owner)
     if not isinstance(owner, str) or host_of(owner) != host_of(key_id):
         raise FetchError("the key and its owner are on different hosts")
     check_actor_document(actor_document, owner)
@@ -133,6 +142,6 @@ def remote_actor(uri: str) -> Actor:
     actor = Actor.objects.filter(uri=uri, is_local=False).first()
     if actor and actor.fetched_at and timezone.now() - actor.fetched_at < conf.ACTOR_CACHE:
         return actor
-    document = fetch_json(uri)
+    document = fetch_signed(uri)
     check_actor_document(document, uri)
     return store_actor(document)
