@@ -96,6 +96,14 @@ def personal_data():
 
 
 @hookimpl
+def federation_object_types():
+    # Official answers, as Notes by the official (or the space's Group).
+    from core.contributions.federation import object_types
+
+    return object_types()
+
+
+@hookimpl
 def retention_rules():
     # How long the core keeps the link between participation records and accounts.
     from core.retention.core_rules import core_rules

@@ -36,6 +36,9 @@ class ObjectType:
     ``space_of(obj)`` is the space whose ``Group`` publishes it. ``subject_key(obj)``, when
     given, is the participation subject a partner instance's ``Signature`` of the object is
     recorded in (channel ``partner``; docs/FEDERATION.md, "Signing through a partner").
+    ``actor_of(obj)``, when given, is the local followable ``Person`` actor (an official) who
+    publishes the object instead of the Group, or ``None`` for the Group; the activity then
+    reaches the followers of both.
     """
 
     key: str
@@ -44,6 +47,7 @@ class ObjectType:
     to_object: Callable[[Any, ObjectContext], dict[str, Any]]
     space_of: Callable[[Any], Any]
     subject_key: Callable[[Any], str] | None = None
+    actor_of: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,8 @@ class InboundHandler:
 
 def publish_object(plugin: str, type_key: str, obj: Any, *, verb: str = "Create") -> Any:
     """Publish ``obj`` (a public object of ``plugin`` mapped by its ``type_key``) as a
-    ``Create``, ``Update`` or ``Delete`` activity of its space's Group, to its followers.
+    ``Create``, ``Update`` or ``Delete`` activity of its space's Group (or of the official who
+    publishes it, :attr:`ObjectType.actor_of`), to their followers.
 
     Call it from the plugin's services inside the transaction that made the change: the
     activity and its deliveries are written in that transaction (transactional outbox) and

@@ -141,14 +141,24 @@ def _group_username(space) -> str:
 
 
 def object_document(plugin: str, object_type, obj) -> dict[str, Any]:
-    """A plugin's object with its id, type, context, author (the space's Group) and audience."""
+    """A plugin's object with its id, type, context, author (the space's Group, or the official
+    who publishes it) and audience."""
     from federation.actors import space_actor
     from federation.outbox import object_id
 
     group = space_actor(object_type.space_of(obj))
+    author = publisher_of(object_type, obj) or group
     body = object_type.to_object(obj, object_context())
+    cc = [_url("federation:followers", username=actor.username) for actor in dict.fromkeys((author, group))]
     return {
         "@context": contexts(), "id": object_id(plugin, object_type.key, obj.pk),
-        "type": object_type.as_type, "attributedTo": group.uri,
-        "to": [PUBLIC], "cc": [_url("federation:followers", username=group.username)], **body,
+        "type": object_type.as_type, "attributedTo": author.uri, "to": [PUBLIC], "cc": cc, **body,
     }
+
+
+def publisher_of(object_type, obj) -> Actor | None:
+    """The local ``Person`` who publishes ``obj`` instead of its space's Group, if any."""
+    actor = object_type.actor_of(obj) if object_type.actor_of else None
+    if actor is not None and not (actor.is_local and actor.kind == Actor.Kind.PERSON and actor.user_id):
+        return None  # a tombstone (the person's account was erased) or not a person
+    return actor

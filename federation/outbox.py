@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from federation import conf, policy
-from federation.documents import PUBLIC, contexts, object_document
+from federation.documents import PUBLIC, contexts, object_document, publisher_of
 from federation.models import Activity, Actor, Delivery, DomainRule, Follow
 from federation.remote import host_of
 
@@ -90,15 +90,19 @@ def publish_object(plugin: str, type_key: str, obj: Any, *, verb: str = "Create"
     if space is None or not space.is_published or not policy.publishes(space):
         return None
     group = space_actor(space)
+    author = publisher_of(object_type, obj) or group
     if verb == "Delete":
         document: Any = {"id": object_id(plugin, type_key, obj.pk), "type": "Tombstone"}
     else:
         document = object_document(plugin, object_type, obj)
         document.pop("@context", None)
-    return record(group, {
+    # An official's object also reaches the followers of the space's Group.
+    group_followers = [] if author == group else [f.follower for f in Follow.objects.filter(
+        followed=group, state=Follow.State.ACCEPTED, follower__is_local=False).select_related("follower")]
+    return record(author, {
         "type": verb, "object": document, "published": timezone.now().isoformat(),
-        "to": [PUBLIC], "cc": [followers_url(group)],
-    }, to_followers=True)
+        "to": [PUBLIC], "cc": [followers_url(a) for a in dict.fromkeys((author, group))],
+    }, to_followers=True, recipients=group_followers)
 
 
 def send_to(actor: Actor, recipient: Actor, payload: dict[str, Any]) -> Activity:

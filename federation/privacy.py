@@ -39,23 +39,30 @@ def export(user) -> dict:
     }
 
 
-def erase(user) -> None:
+def retire_person(actor: Actor) -> None:
+    """A local ``Person`` stops being followable: its followers are told with a ``Delete`` of the
+    actor it signs itself, its follows go, and it stays as a tombstone (no name, no link to the
+    account; its id answers 410) so that the signed ``Delete`` can still be verified."""
     from django.utils import timezone
 
     from federation.documents import PUBLIC
-    from federation.models import Follow, PartnerParticipation, PolicyChange
+    from federation.models import Follow
     from federation.outbox import record
 
+    followers = [f.follower for f in Follow.objects.filter(followed=actor, follower__is_local=False)
+                 .select_related("follower")]
+    record(actor, {"type": "Delete", "object": actor.uri, "to": [PUBLIC]}, recipients=followers)
+    Follow.objects.filter(followed=actor).delete()
+    Follow.objects.filter(follower=actor).delete()
+    actor.user, actor.name, actor.blocked_at = None, "", timezone.now()
+    actor.save(update_fields=["user", "name", "blocked_at"])
+
+
+def erase(user) -> None:
+    from federation.models import Follow, PartnerParticipation, PolicyChange
+
     for actor in Actor.objects.filter(user=user, is_local=True):
-        # The actor stays as a tombstone (no name, no link to the account; its id answers 410)
-        # so that its own signed Delete can still reach its followers.
-        followers = [f.follower for f in Follow.objects.filter(followed=actor, follower__is_local=False)
-                     .select_related("follower")]
-        record(actor, {"type": "Delete", "object": actor.uri, "to": [PUBLIC]}, recipients=followers)
-        Follow.objects.filter(followed=actor).delete()
-        Follow.objects.filter(follower=actor).delete()
-        actor.user, actor.name, actor.blocked_at = None, "", timezone.now()
-        actor.save(update_fields=["user", "name", "blocked_at"])
+        retire_person(actor)
     # The partners keep the signatures they counted, under a pseudonym nothing here links back.
     PartnerParticipation.objects.filter(user=user).delete()
     # The audit log and the agreements stay (the instance answers for them), without the person.

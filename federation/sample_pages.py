@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.plugins import PARTICIPANT, POST_ONLY, SIGNED_IN, FormSample, SamplePage, statuses
+from core.plugins import (
+    AGENT,
+    OFFICIAL,
+    PARTICIPANT,
+    POST_ONLY,
+    SIGNED_IN,
+    FormSample,
+    SamplePage,
+    statuses,
+)
 
 PUBLIC = statuses(200)
 UNSIGNED = statuses(401)
@@ -128,6 +137,33 @@ def _signed_at_partner(fx, html: str) -> bool:
                                                object_uri=_partner_petition(fx).uri).exists()
 
 
+#: Becoming (or no longer being) followable: officials, agents and admins of the organisation.
+STAFF_POST = statuses(403, anonymous=302, agent=302, official=302, admin=302)
+
+
+def _followable_agent(fx):
+    """The agent already followable (so that the page offers them to stop)."""
+    from federation.actors import person_actor
+
+    if "federation_agent_person" not in fx.objects:
+        fx.objects["federation_agent_person"] = person_actor(fx.users[AGENT], fx.organisation, username="agent-gates")
+    return fx.objects["federation_agent_person"]
+
+
+def _is_followable(role: str):
+    def done(fx, html: str) -> bool:
+        from federation.models import Actor
+
+        return Actor.objects.filter(is_local=True, kind="Person", user=fx.users[role]).exists()
+    return done
+
+
+def _no_longer_followable(fx, html: str) -> bool:
+    from federation.models import Actor
+
+    return not Actor.objects.filter(is_local=True, kind="Person", user=fx.users[AGENT]).exists()
+
+
 def federation_pages() -> list[SamplePage]:
     def page(name, url, **kwargs):
         kwargs.setdefault("get", PUBLIC)
@@ -160,6 +196,21 @@ def federation_pages() -> list[SamplePage]:
                    get=SIGNED_IN, post=statuses(302), label="Signer la pétition d'une instance partenaire",
                    form=FormSample(data=lambda fx: {}, submit="Signer depuis cette instance",
                                    done=_signed_at_partner)),
+        SamplePage(name="federation:profile", url=lambda fx: reverse("federation:profile"), get=SIGNED_IN,
+                   setup=_followable_agent, label="Être suivi depuis le fédivers"),
+        SamplePage(name="federation:become_followable", audit=False, get=POST_ONLY, post=STAFF_POST,
+                   url=lambda fx: reverse("federation:become_followable", args=[fx.organisation.pk]),
+                   label="Devenir suivable depuis le fédivers",
+                   form=FormSample(data=lambda fx: {}, role=OFFICIAL, submit="Devenir suivable",
+                                   shown_on=lambda fx: reverse("federation:profile"),
+                                   done=_is_followable(OFFICIAL))),
+        SamplePage(name="federation:stop_being_followable", audit=False, get=POST_ONLY, post=STAFF_POST,
+                   setup=_followable_agent,
+                   url=lambda fx: reverse("federation:stop_being_followable", args=[fx.organisation.pk]),
+                   label="Ne plus être suivable depuis le fédivers",
+                   form=FormSample(data=lambda fx: {}, role=AGENT, submit="Ne plus être suivable",
+                                   shown_on=lambda fx: reverse("federation:profile"),
+                                   done=_no_longer_followable)),
         page("actor_inbox", lambda fx: actor_url(fx, "actor_inbox"), get=POST_ONLY, post=UNSIGNED),
         page("shared_inbox", lambda fx: reverse("federation:shared_inbox"), get=POST_ONLY, post=UNSIGNED),
     ]

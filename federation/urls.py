@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from federation import public_views, views
+from federation import account_views, public_views, views
 
 app_name = "federation"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("federation/partenaires/", public_views.partners, name="partners"),
     path("federation/partenaires/publications/", public_views.partner_publications,
          name="partner_publications"),
+    path("federation/profil/", account_views.profile, name="profile"),
+    path("federation/profil/<int:organisation_id>/suivable/", account_views.become_followable,
+         name="become_followable"),
+    path("federation/profil/<int:organisation_id>/plus-suivable/", account_views.stop_being_followable,
+         name="stop_being_followable"),
     path("federation/partenaires/publications/<int:pk>/signer/", public_views.partner_sign,
          name="partner_sign"),
 ]

@@ -134,6 +134,10 @@ def publish_answer(contribution: Contribution, body: str, *, by, signature: str)
     )
     title = _("Réponse officielle à « %(title)s »") % {"title": contribution.title}
     record_activity(contribution.space, "answer_published", title, contribution.get_absolute_url())
+    if contribution.is_public:
+        from federation.api import publish_object
+
+        publish_object("core", "answer", answer)
     from core.notifications.services import notify_followers
 
     notify_followers(
