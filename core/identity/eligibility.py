@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -143,6 +143,16 @@ def conditions_of(target: Model) -> list[str]:
 def has_rules(target: Model) -> bool:
     """Do eligibility rules apply to ``target`` (its own or its space's)?"""
     return bool(_target_levels(target)[1])
+
+
+def has_rules_annotation(component: str, space: str) -> Exists:
+    """:func:`has_rules` of a component as an expression, to read it with the row that holds
+    the component instead of in a query of its own. ``component`` and ``space`` are the
+    lookups, from the annotated model, of the component and of its space (e.g. ``"component"``
+    and ``"component__phase__space"``); the levels are those of :func:`_target_levels`."""
+    return Exists(EligibilityRule.objects.filter(
+        Q(space=OuterRef(space), component__isnull=True) | Q(component=OuterRef(component))
+    ))
 
 
 def _how_to_verify(missing: list[MissingProof], organisations: list[Organisation],

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+
+from core import ratelimit
 
 DISPOSABLE_DOMAINS = frozenset(
     line.strip().lower()
@@ -46,24 +47,13 @@ def is_refused_domain(domain: str, blocked: str = "") -> bool:
     return not parents.isdisjoint(DISPOSABLE_DOMAINS) or not parents.isdisjoint(custom)
 
 
-def _hit(key: str, limit: int) -> bool:
-    """Count one more attempt in the current hour; True while under the limit."""
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count <= limit
-
-
 def allow_signature(petition_id: int, ip: str | None, domain: str, limits: Limits | None = None) -> bool:
     """Record a signing attempt; False when the IP or the domain exceeds its hourly limit."""
     limits = limits or Limits.from_settings()
-    if ip and not _hit(f"petitions:rate:ip:{ip}", limits.per_ip_per_hour):
-        return False
-    if domain not in SHARED_DOMAINS and not _hit(
-        f"petitions:rate:domain:{petition_id}:{domain}", limits.per_domain_per_hour
-    ):
-        return False
-    return True
+    counters = []
+    if ip:
+        counters.append((f"petitions:rate:ip:{ip}", limits.per_ip_per_hour))
+    if domain not in SHARED_DOMAINS:
+        counters.append((f"petitions:rate:domain:{petition_id}:{domain}", limits.per_domain_per_hour))
+    # One round trip for both counters; an attempt refused for its IP does not count for its domain.
+    return ratelimit.hit(counters, window=3600)

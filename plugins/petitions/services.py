@@ -188,6 +188,9 @@ def check_signer(petition: Petition, user) -> bool:
     """
     from core.participation.services import check_eligible
 
+    if getattr(petition, "has_eligibility_rules", None) is False:
+        # Read with the petition in this request (views.visible_petition): no rules apply.
+        return False
     return check_eligible(petition.component, "web", user=user)
 
 
@@ -216,12 +219,18 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
         raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."),
                               code="rate_limited")
     token = secrets.token_urlsafe(32)
+    fields = {
+        "petition": petition, "email": email, "email_domain": domain, "name": name.strip(), "show_name": show_name,
+        "postcode": postcode.strip(), "wants_updates": wants_updates, "ip_address": ip, "token_hash": _hash_token(token),
+    }
     try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                petition=petition, email=email, email_domain=domain, name=name.strip(), show_name=show_name,
-                postcode=postcode.strip(), wants_updates=wants_updates, ip_address=ip, token_hash=_hash_token(token),
-            )
+        if transaction.get_connection().in_atomic_block:
+            # A savepoint: a duplicate must leave the caller's transaction usable.
+            with transaction.atomic():
+                signature = Signature.objects.create(**fields)
+        else:
+            # One INSERT is atomic on its own: no BEGIN and COMMIT round trips on the busiest write.
+            signature = Signature.objects.create(**fields)
     except IntegrityError:
         signature = Signature.objects.get(petition=petition, email=email)
         if signature.confirmed_at is not None:

@@ -27,9 +27,10 @@ def login_url(request) -> str:
 
 
 def sign(request, pk: int):
-    petition = visible_petition(request, pk)
-    rules = services.settings_for(petition.component)
-    conditions = conditions_of(petition.component)
+    petition = visible_petition(request, pk, for_signing=True)
+    # Both read with the petition: its box's settings and whether eligibility rules apply.
+    rules = getattr(petition.component, "petition_settings", None) or services.settings_for(petition.component)
+    conditions = conditions_of(petition.component) if petition.has_eligibility_rules else []
     context = {"petition": petition, "conditions": conditions, "form": None}
     if conditions:
         # Reserved to eligible accounts: the others see the conditions and what to do, no form.

@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.identity.eligibility import has_rules_annotation
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
 from core.permissions import has_role
@@ -98,11 +99,18 @@ def petition_list(request, component_id: int | None = None):
     return cacheable(render(request, "petitions/list.html", context), request)
 
 
-def visible_petition(request, pk: int) -> Petition:
-    petition = get_object_or_404(
-        Petition.objects.select_related("contribution", "component__phase__space", "component__petition_settings", "author"),
-        pk=pk, component__phase__space__is_published=True,
-    )
+def visible_petition(request, pk: int, *, for_signing: bool = False) -> Petition:
+    """The petition ``pk`` as the request may see it, in one query with what its pages read
+    (not its author's account). ``for_signing``: what the signing form reads instead, which is
+    less (not the phase nor the space) and whether eligibility rules apply
+    (``has_eligibility_rules``); the signing endpoint takes the spikes."""
+    if for_signing:
+        petitions = Petition.objects.select_related("contribution", "component__petition_settings").annotate(
+            has_eligibility_rules=has_rules_annotation("component", "component__phase__space"),
+        )
+    else:
+        petitions = Petition.objects.select_related("contribution", "component__phase__space", "component__petition_settings")
+    petition = get_object_or_404(petitions, pk=pk, component__phase__space__is_published=True)
     contribution = petition.contribution
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
     if contribution is None or (contribution.awaiting_moderation and not is_author):

@@ -203,3 +203,61 @@ def test_the_postcode_is_asked_only_as_the_box_says(client, box, open_petition):
     PetitionSettings.objects.filter(component=box).update(postcode_required=False)
     client.post(url, data)
     assert Signature.objects.get(email="lea@example.org").postcode == ""
+
+
+def test_a_signature_costs_the_same_few_queries_however_many_there_are(client, open_petition, box):
+    """The signing endpoint takes the spikes: one query reads the petition with its box's
+    settings and whether eligibility rules apply, one writes the signature."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(email):
+        with CaptureQueriesContext(connection) as ctx:
+            response = sign_through_the_form(client, open_petition, email=email)
+        assert response.status_code == 200, response.content.decode()[:500]
+        return [q["sql"] for q in ctx.captured_queries]
+
+    first = queries("premiere@example.org")
+    for i in range(5):
+        services.sign(open_petition, name="A", email=f"autre{i}@example.org")
+    again = queries("seconde@example.org")
+    assert len(again) == len(first)
+    tables = [sql.split(".")[0].removeprefix("SELECT ").strip('"') for sql in again if sql.startswith("SELECT")]
+    assert tables.count("petitions_petition") == 1
+    assert "identity_eligibilityrule" not in tables and "petitions_petitionsettings" not in tables
+    assert sum(sql.startswith("INSERT") for sql in again) == 1
+    assert len(again) <= 8  # with the organisation of the host name, read each time in the tests
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_fifty_simultaneous_signatures_of_one_address_leave_one_row(open_petition):
+    """Outside any transaction the signature is one INSERT; the unique constraint, not Python
+    code, keeps the 49 others from adding a row."""
+    import threading
+
+    from django.db import close_old_connections, connection, connections
+
+    assert connection.vendor == "postgresql", "integration tests need DATABASE_URL=postgres://..."
+    barrier, results = threading.Barrier(50), [None] * 50
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = services.sign(open_petition, name="Léa", email="Lea@example.org ")
+        except Exception as exc:  # collected and checked below
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(50)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    close_old_connections()
+    assert all(isinstance(r, services.SignatureRequest) for r in results), results
+    signature = Signature.objects.get(petition=open_petition)
+    assert signature.email == "lea@example.org" and signature.confirmed_at is None
+    # The last link sent is the one that works; confirming it counts the person once.
+    assert sum(services.signature_for_token(r.token) is not None for r in results) == 1
