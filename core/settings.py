@@ -166,6 +166,15 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
+#: SQLite (the embedded default): writers wait for each other up to 20 s instead of failing;
+#: write-ahead logging lets pages be read while a worker writes, and commits no longer wait for
+#: the disk twice (synchronous=NORMAL: a power cut may lose the last commits, never corrupts).
+SQLITE_OPTIONS = {
+    "timeout": 20, "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
+
 def _database() -> dict:
     import dj_database_url
 
@@ -175,7 +184,7 @@ def _database() -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "parvis.sqlite3"),
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")))
@@ -190,7 +199,7 @@ def _database() -> dict:
             "(postgres://...) and SQLite (sqlite:///...)."
         )
     if config["ENGINE"].endswith("sqlite3"):
-        config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+        config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
         config["CONN_MAX_AGE"] = 0
     return config
 
