@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from federation import conf
+from federation.inbox import _id
 from federation.models import (
     Activity,
     Actor,
@@ -43,14 +44,6 @@ MAX_AREAS = 20
 
 class PartnerRefused(Exception):
     """Signing through a partner is not possible (message in French, for the person)."""
-
-
-def _id(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
 
 
 def partner_instance(domain: str) -> Actor | None:

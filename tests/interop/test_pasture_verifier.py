@@ -17,7 +17,14 @@ import urllib.request
 
 import pytest
 
-from tests.interop.servers import COMMAND_TIMEOUT, ROOT, START_TIMEOUT, Instance, free_port
+from tests.interop.servers import (
+    COMMAND_TIMEOUT,
+    ROOT,
+    START_TIMEOUT,
+    Instance,
+    free_port,
+    stop_process,
+)
 
 pytestmark = pytest.mark.interop
 
@@ -44,12 +51,7 @@ def servers(tmp_path_factory):
         yield parvis, f"127.0.0.1:{port}"
     finally:
         parvis.stop()
-        verifier.terminate()
-        try:
-            verifier.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            verifier.kill()
-            verifier.wait(timeout=10)
+        stop_process(verifier)
         log.close()
 
 
