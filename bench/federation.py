@@ -31,7 +31,6 @@ import json
 import multiprocessing
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -39,19 +38,13 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from _setup import django_instance, report, timed
+from _setup import django_instance, free_port, report, started, stop, timed
 
 FOLLOWERS = 1000
 HOSTS = 500
 BASE_URL = "http://parvis.test"
 REMOTE = "https://remote.test"
 NOTE = "Le conseil de quartier se réunit jeudi à 19 h à la maison des associations. " * 6
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_inbox(port: int) -> None:
@@ -91,24 +84,7 @@ def start_inbox_server(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, __file__, "--serve-inbox", str(port)], start_new_session=True
     )
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    stop(process)
-    raise RuntimeError("the inbox server did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+    return started(process, port, "the inbox server", timeout=15)
 
 
 def new_group(tag: str, name: str):

@@ -13,13 +13,13 @@ import http.client
 import multiprocessing
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 from pathlib import Path
+
+from _setup import free_port, started, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -34,35 +34,13 @@ WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def serve(app: str, port: int, env: dict) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
          "--worker-class", WORKER_CLASS, "--threads", str(THREADS), "--log-level", "warning", "--chdir", str(ROOT)],
         env=env, start_new_session=True,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError(f"{app} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
+    return started(process, port, app)
 
 
 def client_loop(args) -> tuple[int, int, list[float]]:

@@ -46,17 +46,21 @@ class PartnerRefused(Exception):
     """Signing through a partner is not possible (message in French, for the person)."""
 
 
+def _agreements():
+    """Accepted follows between our instance actor and another instance's, either direction."""
+    return Follow.objects.filter(state=Follow.State.ACCEPTED).filter(
+        Q(follower__is_local=True, follower__kind=Actor.Kind.APPLICATION, followed__kind=Actor.Kind.APPLICATION)
+        | Q(followed__is_local=True, followed__kind=Actor.Kind.APPLICATION, follower__kind=Actor.Kind.APPLICATION))
+
+
 def partner_instance(domain: str) -> Actor | None:
     """The instance actor of ``domain`` when it is a partner: an ``allow`` rule and an accepted
     agreement between the two instance actors, in either direction."""
     domain = domain.lower()
     if not DomainRule.objects.filter(domain=domain, kind=DomainRule.Kind.ALLOW).exists():
         return None
-    follow = (Follow.objects.filter(state=Follow.State.ACCEPTED)
-              .filter(Q(follower__is_local=True, follower__kind=Actor.Kind.APPLICATION,
-                        followed__domain=domain, followed__kind=Actor.Kind.APPLICATION)
-                      | Q(followed__is_local=True, followed__kind=Actor.Kind.APPLICATION,
-                          follower__domain=domain, follower__kind=Actor.Kind.APPLICATION))
+    follow = (_agreements().filter(Q(follower__is_local=True, followed__domain=domain)
+                                   | Q(followed__is_local=True, follower__domain=domain))
               .select_related("follower", "followed").first())
     if follow is None:
         return None
@@ -66,10 +70,7 @@ def partner_instance(domain: str) -> Actor | None:
 def partner_domains() -> set[str]:
     """Every partner domain, in two queries (for lists)."""
     allowed = set(DomainRule.objects.filter(kind=DomainRule.Kind.ALLOW).values_list("domain", flat=True))
-    agreed = Follow.objects.filter(state=Follow.State.ACCEPTED).filter(
-        Q(follower__is_local=True, follower__kind=Actor.Kind.APPLICATION, followed__kind=Actor.Kind.APPLICATION)
-        | Q(followed__is_local=True, followed__kind=Actor.Kind.APPLICATION, follower__kind=Actor.Kind.APPLICATION),
-    ).values_list("follower__domain", "followed__domain", "follower__is_local")
+    agreed = _agreements().values_list("follower__domain", "followed__domain", "follower__is_local")
     return {followed if local else follower for follower, followed, local in agreed} & allowed
 
 
