@@ -16,11 +16,13 @@ share or is drained to zero, so exact budgets are rebuilt from the exact price o
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from fractions import Fraction
 from heapq import heappop, heappush
-from itertools import accumulate, compress
-from operator import itemgetter, mul
+from itertools import compress
+from operator import mul
+
+import numpy as np
 
 from .exact_ledger import ExactLedger
 from .numbers import Amount
@@ -36,8 +38,10 @@ class EqualSharesRun(ExactLedger):
         super().__init__(profile, voter_budget)
         self.tie_keys = tie_keys
         self.voter_budget_f = float(voter_budget)
-        self.supporters = list(profile.scanned_supporters)
-        self.supporter_multiplicities = list(profile.scanned_multiplicities)
+        # Per project, the supporters this run still scans (drained ones are dropped) and the
+        # float multiplicities of those groups (None: one ballot each).
+        self.supporters = list(self.arrays.scanned_supporters)
+        self.supporter_multiplicities = list(self.arrays.scanned_counts)
         self.supporter_count = list(profile.supporter_count)
         self.sats = list(profile.float_sats) if profile.weighted else None
         # A bound on |float budget - exact budget| for every group.
@@ -151,12 +155,12 @@ class EqualSharesRun(ExactLedger):
         size = len(supporters)
         if not size:
             return None
-        budgets = itemgetter(*supporters)(self.budgets) if size > 1 else (self.budgets[supporters[0]],)
+        budgets = self.budgets[supporters]
         counts = self.supporter_multiplicities[project]
         cost = self.profile.float_costs[project]
-        money = sum(budgets) if counts is None else sum(map(mul, budgets, counts))
+        money = float(budgets.sum() if counts is None else budgets @ counts)
         # Little money left per supporter hints at many drained ones: then count and drop them.
-        if size > 64 and 3.0 * money < size * self.voter_budget_f and 3 * budgets.count(0.0) > size:
+        if size > 64 and 3.0 * money < size * self.voter_budget_f and 3 * (size - np.count_nonzero(budgets)) > size:
             self.compact(project, budgets)
             return self.evaluate(project)
         slack = size * EPS * money + self.supporter_count[project] * self.budget_error + EPS * cost
@@ -166,52 +170,42 @@ class EqualSharesRun(ExactLedger):
             return self.exact_evaluation(project)
         if self.sats is None:
             return self.evaluate_unit(project, budgets, counts, cost)
-        return self.evaluate_weighted(project, budgets, counts, cost)
+        return self.evaluate_weighted(
+            project, budgets.tolist(), None if counts is None else counts.tolist(), cost
+        )
 
     def evaluate_unit(self, project, budgets, counts, cost) -> tuple[float, float] | None:
         """Every supporter gets the same satisfaction: solve for the price per supporter."""
         total = self.supporter_count[project]
         price = cost / total
         poor_money = 0.0
-        if counts is None:
-            rich_count = len(budgets)
-            lowest = min(budgets)
-            self.spread[project] = (self.round_number, None, lowest)
-            if lowest < price:
-                # Sorted budgets b[0] <= b[1] <= ...: the first j whose supporters from j on can
-                # all pay b[j] (sum of min(b, b[j]) >= cost) splits the poor from the rich.
-                ordered = sorted(budgets)
-                before = list(accumulate(ordered, initial=0.0))
-                size = len(ordered)
-                first = bisect_left(
-                    range(size), True, key=lambda j: before[j] + (size - j) * ordered[j] >= cost
-                )
-                if first == size:
-                    return self.exact_evaluation(project)
-                self.spread[project] = (self.round_number, ordered, lowest)
-                poor_money, rich_count = before[first], size - first
-                price = (cost - poor_money) / rich_count
-        else:
-            rich_count = total
-            lowest = min(budgets)
-            self.spread[project] = (self.round_number, None, lowest)
-            if lowest < price:
-                # The same search, each budget standing for several identical ballots.
-                order = sorted(range(len(budgets)), key=budgets.__getitem__)
-                ordered = itemgetter(*order)(budgets)
-                weights = itemgetter(*order)(counts)
-                before = list(accumulate(map(mul, ordered, weights), initial=0.0))
-                voters_before = list(accumulate(weights, initial=0))
-                size = len(ordered)
-                first = bisect_left(
-                    range(size), True,
-                    key=lambda j: before[j] + (total - voters_before[j]) * ordered[j] >= cost,
-                )
-                if first == size:
-                    return self.exact_evaluation(project)
-                self.spread[project] = (self.round_number, list(ordered), lowest)
-                poor_money, rich_count = before[first], total - voters_before[first]
-                price = (cost - poor_money) / rich_count
+        rich_count = total
+        lowest = float(budgets.min())
+        self.spread[project] = (self.round_number, None, lowest)
+        if lowest < price:
+            # Sorted budgets b[0] <= b[1] <= ... (each standing for its multiplicity of voters):
+            # the first j whose supporters from j on can all pay b[j] (sum of min(b, b[j]) >=
+            # cost) splits the poor from the rich. Sums are running sums, left to right.
+            size = len(budgets)
+            before = np.zeros(size + 1)
+            if counts is None:
+                ordered = np.sort(budgets)
+                np.cumsum(ordered, out=before[1:])
+                voters_before = np.arange(size + 1)
+            else:
+                order = np.argsort(budgets, kind="stable")
+                ordered, weights = budgets[order], counts[order]
+                np.cumsum(ordered * weights, out=before[1:])
+                voters_before = np.zeros(size + 1)
+                np.cumsum(weights, out=voters_before[1:])
+            # Left of the split the test fails, right of it it holds: found by bisection.
+            rich_from = before[:-1] + (total - voters_before[:-1]) * ordered
+            first = bisect_left(rich_from, cost)
+            if first == size:
+                return self.exact_evaluation(project)
+            self.spread[project] = (self.round_number, ordered, lowest)
+            poor_money, rich_count = float(before[first]), total - int(voters_before[first])
+            price = (cost - poor_money) / rich_count
         size = len(budgets)
         error = 4.0 * (EPS * cost + total * self.budget_error + size * EPS * (poor_money + cost))
         error = error / rich_count + 4.0 * EPS * price
@@ -251,19 +245,19 @@ class EqualSharesRun(ExactLedger):
         rho = float(value)
         return rho, 2.0 * EPS * rho
 
-    def compact(self, project: int, budgets: tuple[float, ...]) -> None:
+    def compact(self, project: int, budgets: np.ndarray) -> None:
         """Forget the drained supporters of a project (they can never pay again)."""
-        keep = [b != 0.0 for b in budgets]
-        self.supporters[project] = list(compress(self.supporters[project], keep))
+        keep = budgets != 0.0
+        self.supporters[project] = self.supporters[project][keep]
         counts = self.supporter_multiplicities[project]
         if counts is not None:
-            counts = list(compress(counts, keep))
+            counts = counts[keep]
             self.supporter_multiplicities[project] = counts
-            self.supporter_count[project] = sum(counts)
+            self.supporter_count[project] = int(counts.sum())
         else:
             self.supporter_count[project] = len(self.supporters[project])
         if self.sats is not None:
-            self.sats[project] = list(compress(self.sats[project], keep))
+            self.sats[project] = list(compress(self.sats[project], keep.tolist()))
 
     # -- paying for the winner -----------------------------------------------------------------
 
@@ -275,64 +269,50 @@ class EqualSharesRun(ExactLedger):
         float budgets stay within a few units in the last place of the exact ones.
         """
         self.fresh_round[winner] = -2
-        round_bit = 1 << len(self.winners)
         rho, rho_error = self.rho[winner], self.rho_error[winner]
         exact_rho = self.exact_rho_now.get(winner)
-        supporters = self.profile.supporters[winner]
-        budgets, paid, multiplicities = self.budgets, self.paid, self.profile.multiplicities
-        current = itemgetter(*supporters)(budgets) if len(supporters) > 1 else (budgets[supporters[0]],)
+        arrays = self.arrays
+        supporters = arrays.supporters[winner]
+        budgets = self.budgets
+        current = budgets[supporters]
         settled: dict[int, Amount] = {}  # exact budget left to unsure full payers
         if self.sats is None:
             utility = self.profile.float_utilities[winner]
             price = rho * utility
             band = self.budget_error + rho_error * utility
             low, high = price - band, price + band
+            rich = current >= price
             if low <= 0.0 or self.has_budget_between(winner, current, low, high):
-                rich = [b >= price for b in current]
-                unsure = [i for i, b in enumerate(current) if b and low <= b <= high]
+                unsure = np.flatnonzero((current != 0.0) & (current >= low) & (current <= high))
                 exact_rho = self.settle_unsure(winner, supporters, unsure, rich, settled, exact_rho)
-                payers = list(compress(supporters, rich))
-                drained = [g for g, b, r in zip(supporters, current, rich, strict=True) if b and not r]
-                counts = self.profile.supporter_multiplicities[winner]
-                rich_weight = sum(compress(counts, rich)) if counts is not None else len(payers)
-            else:
-                payers = list(compress(supporters, [b >= price for b in current]))
-                drained = list(compress(supporters, [0.0 < b < price for b in current]))
-                counts = self.profile.supporter_multiplicities[winner]
-                if counts is None:
-                    rich_weight = len(payers)
-                else:
-                    rich_weight = sum(itemgetter(*payers)(multiplicities)) if len(payers) > 1 else sum(
-                        multiplicities[g] for g in payers
-                    )
+            payers = supporters[rich]
+            drained = supporters[(current != 0.0) & ~rich]
+            counts = arrays.supporter_multiplicities[winner]
+            rich_weight = int(counts[rich].sum()) if counts is not None else len(payers)
         else:
-            sats = self.profile.float_sats[winner]
-            rich = [b >= rho * s for b, s in zip(current, sats, strict=True)]
-            unsure = [
-                i for i, (b, s) in enumerate(zip(current, sats, strict=True))
-                if b and abs(b - rho * s) <= self.budget_error + rho_error * s
-            ]
-            if unsure:
+            sats = arrays.float_sats[winner]
+            rich = current >= rho * sats
+            unsure = np.flatnonzero(
+                (current != 0.0) & (np.abs(current - rho * sats) <= self.budget_error + rho_error * sats)
+            )
+            if len(unsure):
                 exact_rho = self.settle_unsure(winner, supporters, unsure, rich, settled, exact_rho)
-            payers = list(compress(supporters, rich))
-            drained = [g for g, b, r in zip(supporters, current, rich, strict=True) if b and not r]
-            rich_weight = sum(multiplicities[g] * self.weight(g, winner) for g in payers)
+            payers = supporters[rich]
+            drained = supporters[(current != 0.0) & ~rich]
+            multiplicities = self.profile.multiplicities
+            rich_weight = sum(multiplicities[g] * self.weight(g, winner) for g in payers.tolist())
         self.record_round(winner, drained, rich_weight, exact_rho)
         round_ = len(self.winners) - 1
-        for group in drained:
-            budgets[group] = 0.0
+        budgets[drained] = 0.0
         if self.sats is None:
-            share = self.round_price_float(round_)
-            for group in payers:
-                budgets[group] -= share
-                paid[group] |= round_bit
+            budgets[payers] -= self.round_price_float(round_)
         else:
             exact_rho = self.exact_round_rho(round_)
             weight_of = self.profile.weight_of[winner]
             utility = self.profile.utilities[winner]
-            for group in payers:
+            for group in payers.tolist():
                 budgets[group] -= float(exact_rho * utility * weight_of[group])
-                paid[group] |= round_bit
+        self.mark_paid(payers, round_)
         for group, left in settled.items():
             budgets[group] = float(left)
         self.budget_error += 4.0 * EPS * self.voter_budget_f
@@ -342,18 +322,18 @@ class EqualSharesRun(ExactLedger):
         budgets of the winner's evaluation in this round when there is one."""
         round_, ordered, lowest = self.spread.get(winner, (-1, None, 0.0))
         if round_ != self.round_number or self.exact_rho_now.get(winner) is not None:
-            return bool([b for b in current if low <= b <= high])
+            return bool(np.any((current >= low) & (current <= high)))
         if ordered is None:  # every supporter could pay in full: all budgets >= lowest
             return lowest <= high
-        return bisect_left(ordered, low) != bisect_right(ordered, high)
+        return bool(np.searchsorted(ordered, low, "left") != np.searchsorted(ordered, high, "right"))
 
     def settle_unsure(self, winner, supporters, unsure, rich, settled, exact_rho):
         """Decide exactly who pays in full among supporters too close to call; returns rho."""
         if exact_rho is None:
             exact_rho = self.exact_affordability(winner)
         share = exact_rho * self.profile.utilities[winner]
-        for i in unsure:
-            group = supporters[i]
+        for i in unsure.tolist():
+            group = int(supporters[i])
             left = self.exact_budget(group) - share * self.weight(group, winner)
             rich[i] = left >= 0
             if rich[i]:

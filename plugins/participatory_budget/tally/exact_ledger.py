@@ -12,13 +12,13 @@ integers over one common denominator, which keeps the exact arithmetic cheap.
 
 from __future__ import annotations
 
-from collections import Counter
 from fractions import Fraction
 from math import gcd
-from operator import itemgetter
+
+import numpy as np
 
 from .numbers import Amount
-from .support import SupportProfile
+from .support import SupportProfile, profile_arrays
 
 
 class ExactLedger:
@@ -27,9 +27,13 @@ class ExactLedger:
     def __init__(self, profile: SupportProfile, voter_budget: Amount) -> None:
         self.profile = profile
         self.voter_budget = Fraction(voter_budget)
+        self.arrays = profile_arrays(profile)
         groups = len(profile.multiplicities)
-        self.budgets = [float(voter_budget)] * groups  # floating-point budget of each group
-        self.paid = [0] * groups  # bit r set: the group paid a full share in round r
+        self.budgets = np.full(groups, float(voter_budget))  # floating-point budget of each group
+        # Bit r of a group's row (64 rounds per word): the group paid a full share in round r.
+        # A project is funded once, so there are at most as many rounds as projects.
+        self.words = max(1, -(-len(profile.project_ids) // 64))
+        self.paid = np.zeros((groups, self.words), dtype=np.uint64)
         self.winners: list[int] = []
         self.drained_in_round: list[list[int]] = []
         self.rich_weight_in_round: list[Amount] = []
@@ -39,7 +43,7 @@ class ExactLedger:
         self.price_scale = 1
         self.scaled_prices: list[int] = []
 
-    def record_round(self, winner: int, drained: list[int], rich_weight: Amount, rho) -> None:
+    def record_round(self, winner: int, drained: np.ndarray, rich_weight: Amount, rho) -> None:
         """Remember a round: its winner, the drained groups and who paid in full."""
         self.winners.append(winner)
         self.drained_in_round.append(drained)
@@ -99,27 +103,40 @@ class ExactLedger:
             self.price_scale = scale
         self.scaled_prices.append(numerator * (scale // denominator))
 
-    def rounds_paid(self, groups: list[int]) -> tuple[int, dict[int, int]]:
+    def mark_paid(self, groups: np.ndarray, round_: int) -> None:
+        """Record that the groups paid a full share in a round."""
+        self.paid[groups, round_ >> 6] |= np.uint64(1 << (round_ & 63))
+
+    def mask(self, group: int) -> int:
+        """The rounds a group paid a full share in, as the bits of an integer."""
+        row = self.paid[group].tolist()
+        mask = row[-1]
+        for word in reversed(row[:-1]):
+            mask = (mask << 64) | word
+        return mask
+
+    def masks(self, groups: np.ndarray) -> list[int]:
+        """``mask`` of each of the groups."""
+        words = self.paid[groups]
+        masks = words[:, -1].tolist()
+        for column in range(self.words - 2, -1, -1):
+            masks = [(mask << 64) | word for mask, word in zip(masks, words[:, column].tolist(), strict=True)]
+        return masks
+
+    def rounds_paid(self, groups: np.ndarray) -> tuple[int, dict[int, int]]:
         """Number of voters in the groups, and how many of them paid in full in each round."""
-        multiplicities = self.profile.multiplicities
-        masks: Counter = Counter()
+        rounds = len(self.winners)
+        if not len(groups) or not rounds:
+            return int(self.arrays.multiplicities[groups].sum()), {}
+        bits = np.unpackbits(self.paid[groups].view(np.uint8), axis=1, bitorder="little")[:, :rounds]
         if self.profile.single_ballots:
             count = len(groups)
-            masks.update(itemgetter(*groups)(self.paid) if count > 1 else [self.paid[g] for g in groups])
+            per_round = bits.sum(axis=0, dtype=np.int64)
         else:
-            count = 0
-            for group in groups:
-                multiplicity = multiplicities[group]
-                count += multiplicity
-                masks[self.paid[group]] += multiplicity
-        paid_by_round: dict[int, int] = {}
-        for mask, members in masks.items():
-            while mask:
-                low = mask & -mask
-                mask ^= low
-                round_ = low.bit_length() - 1
-                paid_by_round[round_] = paid_by_round.get(round_, 0) + members
-        return count, paid_by_round
+            multiplicities = self.arrays.multiplicities[groups]
+            count = int(multiplicities.sum())
+            per_round = multiplicities @ bits.astype(np.int64)
+        return count, {round_: int(members) for round_, members in enumerate(per_round.tolist()) if members}
 
     def replay_round_price(self, round_: int) -> tuple[int, int]:
         """Exact price of a round as (numerator, denominator): what the drained could not pay
@@ -137,7 +154,7 @@ class ExactLedger:
         """Exact rho of a round when satisfactions depend on points."""
         winner = self.winners[round_]
         drained_money = Fraction(0)
-        for group in self.drained_in_round[round_]:
+        for group in self.drained_in_round[round_].tolist():
             drained_money += self.profile.multiplicities[group] * self.exact_budget(group, round_)
         cost = self.profile.costs[winner]
         utility = self.profile.utilities[winner]
@@ -149,7 +166,7 @@ class ExactLedger:
         """The exact budget a group has now (or had before a given round)."""
         if before_round is None and self.budgets[group] == 0.0:
             return 0
-        mask = self.paid[group]
+        mask = self.mask(group)
         if before_round is not None:
             mask &= (1 << before_round) - 1
         weighted = self.profile.weight_of is not None
@@ -185,12 +202,13 @@ class ExactLedger:
         counts = profile.supporter_multiplicities[project]
         weights = profile.weights[project] if profile.weights is not None else None
         entries: dict[object, list] = {}
-        for i, group in enumerate(profile.supporters[project]):
-            if self.budgets[group] == 0.0:
-                continue
+        supporters = self.arrays.supporters[project]
+        still = np.flatnonzero(self.budgets[supporters] != 0.0)
+        masks = self.masks(supporters[still])
+        for i, group, mask in zip(still.tolist(), supporters[still].tolist(), masks, strict=True):
             weight = 1 if weights is None else weights[i]
             count = 1 if counts is None else counts[i]
-            key = self.paid[group] if weights is None else group
+            key = mask if weights is None else group
             entry = entries.get(key)
             if entry is None:
                 entries[key] = [self.exact_budget(group), weight, count]

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter
 
+import numpy as np
+
 from .election import Election
 from .numbers import Amount
 from .scores import TallyError
@@ -52,6 +54,7 @@ class SupportProfile:
     # to scan), else each group once with its multiplicity.
     scanned_supporters: list[list[int]] | None = None
     scanned_multiplicities: list[list[int] | None] | None = None
+    arrays: ProfileArrays | None = None  # the same as numpy arrays, see ``profile_arrays``
 
     @property
     def weighted(self) -> bool:
@@ -61,6 +64,43 @@ class SupportProfile:
     def total_cost(self) -> Amount:
         """Cost of every project Equal Shares could fund."""
         return sum(self.costs)
+
+
+@dataclass(slots=True)
+class ProfileArrays:
+    """The lists of a support profile as numpy arrays, for the runs of Equal Shares."""
+
+    multiplicities: np.ndarray
+    supporters: list[np.ndarray]
+    supporter_multiplicities: list[np.ndarray | None]
+    scanned_supporters: list[np.ndarray]
+    scanned_counts: list[np.ndarray | None]  # float64 multiplicities of the scanned groups
+    float_sats: list[np.ndarray] | None
+
+
+def profile_arrays(profile: SupportProfile) -> ProfileArrays:
+    """Numpy arrays of a profile, built once and shared by every run on it."""
+    if profile.arrays is None:
+        def ints(values):
+            return np.asarray(values, dtype=np.intp)
+
+        profile.arrays = ProfileArrays(
+            multiplicities=np.asarray(profile.multiplicities, dtype=np.int64),
+            supporters=[ints(groups) for groups in profile.supporters],
+            supporter_multiplicities=[
+                None if counts is None else np.asarray(counts, dtype=np.int64)
+                for counts in profile.supporter_multiplicities
+            ],
+            scanned_supporters=[ints(groups) for groups in profile.scanned_supporters],
+            scanned_counts=[
+                None if counts is None else np.asarray(counts, dtype=np.float64)
+                for counts in profile.scanned_multiplicities
+            ],
+            float_sats=None if profile.float_sats is None else [
+                np.asarray(sats, dtype=np.float64) for sats in profile.float_sats
+            ],
+        )
+    return profile.arrays
 
 
 def support_profile(election: Election, sat: str) -> SupportProfile:

@@ -376,3 +376,24 @@ def test_equal_shares_with_repeated_ballots_and_drained_voters_matches_pabutools
             assert tally(e, "mes", sat=sat, completion=completion).selected == reference.equal_shares(
                 e, sat, completion
             ), (sat, completion)
+
+
+@pytest.mark.parametrize("sat", ["cost", "cardinality"])
+def test_equal_shares_with_more_rounds_than_one_word_of_payment_bits(sat):
+    # Who paid in which round is kept 64 rounds to a word: 150 funded projects need three
+    # words. Voters are drained late (each supports many projects of different costs), and
+    # projects come in twins (same cost, same supporters) whose exact tie every round sends
+    # the engine to exact budgets, rebuilt from payments recorded in the second and third words.
+    import random
+
+    chance = random.Random(20261202)
+    costs = {f"p{n:03}": chance.choice([3, 4, 5, 7, 10]) for n in range(80)}
+    projects = {f"{base}{twin}": Project(f"{base}{twin}", cost) for base, cost in costs.items() for twin in "ab"}
+    ballots = [
+        Ballot(str(voter), tuple(f"{base}{twin}" for base in chance.sample(list(costs), 30) for twin in "ab"))
+        for voter in range(40)
+    ]
+    election = Election({"budget": "900", "vote_type": "approval"}, projects, ballots)
+    ours = tally(election, "mes", sat=sat).selected
+    assert len(ours) > 128
+    assert ours == reference.equal_shares(election, sat)
