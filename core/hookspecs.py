@@ -58,8 +58,9 @@ def template_slot(slot: str, request: HttpRequest, context: dict[str, Any]) -> s
     """*Per plugin.* HTML to insert in a named slot of a core page, or ``None``.
 
     Core slots: ``"home_after_spaces"`` (organisation home), ``"space_after_phases"`` (space
-    page, ``context["space"]``), ``"footer"`` (every page). Return trusted HTML only (render a
-    template; never concatenate user input).
+    page, ``context["space"]``), ``"footer"`` (every page), ``"map"`` (any page that has places
+    to show, ``context["map"]`` a :class:`~core.plugins.MapLayer`; the mapping plugin draws
+    it). Return trusted HTML only (render a template; never concatenate user input).
     """
 
 

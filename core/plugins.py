@@ -6,6 +6,7 @@ of ``core`` is internal and may change between minor versions.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,8 @@ __all__ = [
     "WorkflowState",
     "NotificationKind",
     "SearchDocumentData",
+    "MapPlace",
+    "MapLayer",
 ]
 
 #: Decorator marking a function of a plugin's ``hooks`` module as a hook implementation.
@@ -49,6 +52,37 @@ class PluginInfo:
     licence: str
     homepage: str = ""
     core_compatibility: str = ""
+
+
+@dataclass(frozen=True)
+class MapPlace:
+    """A point a page wants on its map: WGS 84 ``latitude`` and ``longitude`` in degrees, a
+    ``label`` (the name shown), an optional ``url`` (its page) and ``detail`` (one short line:
+    a cost, a count). ``weight`` counts what the place stands for (signatures, votes); 1 by
+    default."""
+
+    latitude: float
+    longitude: float
+    label: str
+    url: str = ""
+    detail: str = ""
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What a page hands to the ``"map"`` template slot in ``context["map"]``: a ``title``
+    (said to screen readers and shown above the list of places) and its ``places``, or a
+    function returning them, called only when the map is drawn (no query for a map that no
+    enabled plugin draws). The mapping plugin, when enabled, draws them; otherwise the slot is
+    empty and the page shows what it shows without a map."""
+
+    title: str
+    places: tuple[MapPlace, ...] | Callable[[], Iterable[MapPlace]]
+
+    def all_places(self) -> list[MapPlace]:
+        """The places, computed now if they were given as a function."""
+        return list(self.places() if callable(self.places) else self.places)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ required), ``demo`` (what ``parvis demo`` sets: SQLite, file-based task queue, m
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -304,6 +305,18 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static and media files ---------------------------------------------------------------
+# --- Maps (mapping plugin) --------------------------------------------------------------------
+# Background tiles, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png" with its attribution.
+# None by default: no page makes a request to a third party; places are drawn on a plain
+# background and always listed beside the map.
+PARVIS_MAP_TILE_URL = os.environ.get("PARVIS_MAP_TILE_URL", "")
+PARVIS_MAP_TILE_ATTRIBUTION = os.environ.get("PARVIS_MAP_TILE_ATTRIBUTION", "")
+# Leaflet's script and style sheet come from the django-leaflet package, served under
+# /static/leaflet/ (its Django app is not installed: its admin needs GeoDjango's GDAL).
+STATICFILES_DIRS = [
+    ("leaflet", Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static" / "leaflet"),
+]
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("PARVIS_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from core import __version__
-from core.plugins import PluginInfo
+from core.plugins import MapLayer, PluginInfo, hookimpl
 
 plugin = PluginInfo(
     name=_("Cartographie"),
@@ -12,3 +12,13 @@ plugin = PluginInfo(
     licence="AGPL-3.0-or-later",
     core_compatibility="~=0.1.0",
 )
+
+
+@hookimpl
+def template_slot(slot, request, context):
+    """The ``"map"`` slot: draws ``context["map"]`` (a :class:`~core.plugins.MapLayer`)."""
+    if slot != "map" or not isinstance(context.get("map"), MapLayer):
+        return None
+    from .maps import render
+
+    return render(context["map"])

@@ -9,6 +9,7 @@ Equal Shares counts; the funded projects are being built, with a first milestone
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from core.models import Component
 from plugins.participatory_budget import services
@@ -90,13 +91,16 @@ def _full_life(budget: Budget, districts: list[District], agent) -> None:
                                  district=districts[DUPLICATE[1]])
     services.set_stage(budget, Stage.REVIEW, by=agent)
     services.merge(duplicate, projects[0], by=agent)
-    for project, (_title, _district, _requested, cost) in zip(projects, PROPOSALS, strict=True):
+    for number, (project, (_title, _district, _requested, cost)) in enumerate(zip(projects, PROPOSALS, strict=True)):
         if cost is None:
             services.review(project, by=agent, feasibility="unfeasible", cost=None,
                             note="Le transport relève de la communauté de communes ; la proposition lui est transmise.")
         else:
+            # Placed on the map around the village centre by the agent during the review.
             services.review(project, by=agent, feasibility="feasible", cost=cost,
-                            note="Chiffrage des services techniques, pose comprise.")
+                            note="Chiffrage des services techniques, pose comprise.",
+                            latitude=Decimal("45.1885") + Decimal(number * 17 % 11 - 5) / 2000,
+                            longitude=Decimal("5.7245") + Decimal(number * 7 % 13 - 6) / 2000)
     services.set_stage(budget, Stage.VOTING, by=agent)
     for user, (district, chosen) in zip(residents, BALLOTS, strict=True):
         services.cast_ballot(budget, user=user, district=districts[district],

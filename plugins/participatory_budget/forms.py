@@ -52,6 +52,16 @@ class ReviewForm(forms.Form):
     note = forms.CharField(label=_("Avis technique public"), widget=forms.Textarea(attrs={"rows": 4}),
                            max_length=5000, required=False,
                            help_text=_("Obligatoire pour un projet non réalisable : le motif est publié."))
+    latitude = forms.DecimalField(label=_("Latitude"), min_value=-90, max_value=90, decimal_places=6, required=False,
+                                  help_text=_("Facultatif : en degrés décimaux (par exemple 45.188529), pour placer le projet sur la carte."))
+    longitude = forms.DecimalField(label=_("Longitude"), min_value=-180, max_value=180, decimal_places=6, required=False,
+                                   help_text=_("Facultatif : en degrés décimaux (par exemple 5.724524)."))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise forms.ValidationError(_("Indiquez la latitude et la longitude, ou aucune des deux."))
+        return data
 
 
 class MergeForm(forms.Form):

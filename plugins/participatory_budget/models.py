@@ -150,6 +150,11 @@ class Project(models.Model):
     description = models.TextField(_("description"), max_length=10_000)
     category = models.CharField(_("thème"), max_length=80, blank=True)
     location = models.CharField(_("lieu"), max_length=200, blank=True)
+    # Where the project is, in WGS 84 degrees, set by the agents: it puts the project on the map.
+    latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])
     requested_cost = models.PositiveBigIntegerField(_("coût estimé par l'auteur"), null=True, blank=True)
     # Technical review, public.
     feasibility = models.CharField(_("faisabilité"), max_length=12, choices=Feasibility.choices,

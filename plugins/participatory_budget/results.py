@@ -64,9 +64,13 @@ def elections(budget: Budget, ballots=None) -> dict[str, engine.Election]:
             meta["max_sum_points"] = str(budget.points)
         result[key] = engine.Election(
             meta=meta,
-            projects={p.ballot_id: engine.Project(p.ballot_id, p.cost, p.title, {"category": p.category})
-                      for p in projects},
-            ballots=[], project_columns=("project_id", "cost", "name", "category"),
+            projects={p.ballot_id: engine.Project(p.ballot_id, p.cost, p.title, {
+                "category": p.category,
+                # pabulib's columns for where a project is (Warsaw's files have them): blank if unknown.
+                "latitude": "" if p.latitude is None else str(p.latitude),
+                "longitude": "" if p.longitude is None else str(p.longitude),
+            }) for p in projects},
+            ballots=[], project_columns=("project_id", "cost", "name", "category", "latitude", "longitude"),
             ballot_columns=("voter_id", "vote", "points") if vote_type == "cumulative" else ("voter_id", "vote"),
         )
     if ballots is None:

@@ -11,6 +11,8 @@ Fixtures kept in ``fx.objects`` (keys prefixed ``pb_``):
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.urls import reverse
 
 from core.plugins import (
@@ -76,10 +78,12 @@ def _voting(fx):
         budget.citywide_envelope = 30_000
         budget.save()
         agent = fx.users[AGENT]
-        for title, cost in (("Une cour d'école végétalisée", 20_000), ("Des casiers au collège", 8_000)):
+        for title, cost, place in (("Une cour d'école végétalisée", 20_000, ("45.188529", "5.724524")),
+                                   ("Des casiers au collège", 8_000, ("45.191200", "5.731100"))):
             project = services.propose(budget, author=fx.users[PARTICIPANT] or agent, title=title,
                                        description=f"{title}, pour les élèves.")
-            services.review(project, by=agent, feasibility="feasible", cost=cost, note="Chiffré.")
+            services.review(project, by=agent, feasibility="feasible", cost=cost, note="Chiffré.",
+                            latitude=Decimal(place[0]), longitude=Decimal(place[1]))
         services.set_stage(budget, Stage.REVIEW, by=agent)
         services.set_stage(budget, Stage.VOTING, by=agent)
         fx.objects["pb_voting"] = budget
@@ -99,7 +103,8 @@ def _results(fx):
         projects = []
         for title, cost in (("Un city-stade", 20_000), ("Des paniers de basket", 4_000), ("Un skate-park", 15_000)):
             project = services.propose(budget, author=fx.users[PARTICIPANT], title=title, description=title)
-            services.review(project, by=agent, feasibility="feasible", cost=cost, note="Chiffré.")
+            services.review(project, by=agent, feasibility="feasible", cost=cost, note="Chiffré.",
+                            latitude=Decimal("45.1870") + Decimal(cost) / 10**7, longitude=Decimal("5.7260"))
             projects.append(project)
         services.set_stage(budget, Stage.REVIEW, by=agent)
         services.set_stage(budget, Stage.VOTING, by=agent)

@@ -128,8 +128,10 @@ def propose(budget: Budget, *, author, title: str, description: str, district: D
 
 
 @transaction.atomic
-def review(project: Project, *, by, feasibility: str, cost: int | None, note: str) -> Project:
-    """Record the technical review of a proposal: feasible with its cost, or not with a public reason."""
+def review(project: Project, *, by, feasibility: str, cost: int | None, note: str,
+           latitude=None, longitude=None) -> Project:
+    """Record the technical review of a proposal: feasible with its cost, or not with a public
+    reason; and where the project is (both coordinates, or none: then it is not on the map)."""
     budget = project.budget
     _require_staff(by, budget)
     if budget.stage not in (Stage.SUBMISSION, Stage.REVIEW):
@@ -150,9 +152,14 @@ def review(project: Project, *, by, feasibility: str, cost: int | None, note: st
         cost, status = None, states.UNFEASIBLE
     else:
         raise ValidationError(_("Choisissez « réalisable » ou « non réalisable »."))
+    if (latitude is None) != (longitude is None):
+        raise ValidationError(_("Indiquez la latitude et la longitude, ou aucune des deux."))
+    if latitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationError(_("Ces coordonnées ne désignent aucun lieu : latitude entre -90 et 90, longitude entre -180 et 180."))
     project.feasibility, project.cost, project.review_note = feasibility, cost, note
+    project.latitude, project.longitude = latitude, longitude
     project.reviewed_at = timezone.now()
-    project.save(update_fields=["feasibility", "cost", "review_note", "reviewed_at"])
+    project.save(update_fields=["feasibility", "cost", "review_note", "latitude", "longitude", "reviewed_at"])
     if project.contribution_id and project.contribution.status != status:
         change_status(project.contribution, status, by=by, note=note)
     return project

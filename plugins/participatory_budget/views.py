@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +19,7 @@ from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
 from core.participation.services import AlreadyParticipated, NotEligible, ParticipationError
 from core.permissions import has_role
+from core.plugins import MapLayer, MapPlace
 from plugins.participatory_budget import results as counting
 from plugins.participatory_budget import services
 from plugins.participatory_budget.forms import (
@@ -104,7 +106,25 @@ def budget_page(request, component_id: int):
         "next_stage": _neighbour(budget, +1), "previous_stage": _neighbour(budget, -1),
         "ballot": services.current_ballot(budget, request.user) if budget.stage == Stage.VOTING else None,
     }
+    context["map"] = projects_map(projects, _("Les projets sur la carte"), budget)
     return render(request, "participatory_budget/budget.html", context)
+
+
+def projects_map(projects, title: str, budget: Budget) -> MapLayer:
+    """The located projects among ``projects`` (a queryset), for the ``"map"`` slot: one query
+    when the map is drawn, whatever their number; none when no plugin draws maps."""
+    located = projects.exclude(latitude=None).exclude(longitude=None).order_by("title", "pk")
+
+    def places():
+        rows = located.values_list("pk", "title", "latitude", "longitude", "cost")
+        return [
+            MapPlace(latitude=float(latitude), longitude=float(longitude), label=name,
+                     url=reverse("participatory_budget:project", kwargs={"pk": pk}),
+                     detail=services.money(cost, budget) if cost else "")
+            for pk, name, latitude, longitude, cost in rows
+        ]
+
+    return MapLayer(title=title, places=places)
 
 
 def _neighbour(budget: Budget, step: int):
@@ -192,7 +212,8 @@ def project_page(request, pk: int, *, review_form=None, merge_form=None, impleme
         "can_track": staff and budget.stage == Stage.IMPLEMENTATION and project.contribution
         and project.contribution.status in ("selected", "in_progress", "done"),
         "review_form": review_form or ReviewForm(initial={"feasibility": project.feasibility, "cost": project.cost,
-                                                          "note": project.review_note}),
+                                                          "note": project.review_note, "latitude": project.latitude,
+                                                          "longitude": project.longitude}),
         "merge_form": merge_form or MergeForm(project=project),
         "implementation_form": implementation_form or ImplementationForm(
             initial={"progress": project.progress, "final_cost": project.final_cost}),
@@ -236,7 +257,8 @@ def review(request, pk: int):
     return _staff_action(
         request, pk, lambda project: ReviewForm(request.POST),
         lambda project, data: services.review(project, by=request.user, feasibility=data["feasibility"],
-                                              cost=data["cost"], note=data["note"]),
+                                              cost=data["cost"], note=data["note"],
+                                              latitude=data["latitude"], longitude=data["longitude"]),
         _("L'avis technique est publié."), "review_form",
     )
 
@@ -401,7 +423,9 @@ def results_page(request, component_id: int):
                           "percent": min(100, round(100 * float(area["spent"]) / area["budget"])) if area["budget"] else 0,
                           "max_score": max([float(p["score"]) for p in area["projects"]] or [1]) or 1})
         areas.sort(key=lambda a: (a["key"] == counting.CITYWIDE, a["name"]))
-    return render(request, "participatory_budget/results.html", {"budget": budget, "areas": areas})
+    funded = [pid for area in (budget.results or {}).get("areas", {}).values() for pid in area["selected"]]
+    located = projects_map(budget.projects.filter(pk__in=funded), _("Les projets financés sur la carte"), budget)
+    return render(request, "participatory_budget/results.html", {"budget": budget, "areas": areas, "map": located})
 
 
 def export_pb(request, component_id: int, area: str):

@@ -355,3 +355,33 @@ def test_seeded_journeys_fail_when_the_keyboard_or_no_javascript_cannot_finish(
     else:
         assert any(expected in problem for problem in problems), problems
         assert any("did not complete" in problem for problem in problems), problems
+
+
+# --- Maps --------------------------------------------------------------------------------------
+
+
+def test_a_map_is_drawn_with_javascript_and_its_places_listed_without(chromium, live_server):
+    """The budget open for voting has two projects placed by the agent: with scripts, Leaflet
+    (served from our own origin) draws one marker each; without, the map stays hidden and
+    the list of places is there."""
+    page_declared = next(p for p in harness.pages() if p.id.startswith("participatory_budget:component")
+                         and p.variant == "vote")
+    fx = harness.Fixtures()
+    fx.prepare(page_declared)
+    url = page_declared.url(fx)
+    for javascript in (True, False):
+        visit = harness_browser.open_context(chromium, live_server.url, javascript=javascript)
+        try:
+            page = visit.context.new_page()
+            page.goto(url, wait_until="load")
+            drawn = page.evaluate("""() => ({
+                shown: !!document.querySelector('.parvis-map:not([hidden])'),
+                markers: document.querySelectorAll('.parvis-map path.leaflet-interactive').length,
+                listed: [...document.querySelectorAll('.map-places li a')].map(a => a.textContent.trim()),
+            })""")
+            assert not visit.third_party, visit.third_party
+        finally:
+            visit.context.close()
+        assert sorted(drawn["listed"]) == ["Des casiers au collège", "Une cour d'école végétalisée"]
+        assert drawn["shown"] is javascript
+        assert drawn["markers"] == (2 if javascript else 0)
