@@ -219,6 +219,9 @@ def project_page(request, pk: int, *, review_form=None, merge_form=None, impleme
             initial={"progress": project.progress, "final_cost": project.final_cost}),
         "result": _result_of(budget, project),
     }
+    if project.latitude is not None and project.longitude is not None:
+        context["map"] = MapLayer(title=_("Où se trouve le projet"), places=(MapPlace(
+            float(project.latitude), float(project.longitude), project.location or project.title),))
     return render(request, "participatory_budget/project.html", context, status=status)
 
 

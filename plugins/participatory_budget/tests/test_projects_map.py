@@ -57,6 +57,7 @@ def test_the_agent_places_a_project_during_the_review(client, budget, agent, res
     project = services.propose(budget, author=resident, title="Un préau", description="Pour l'école.")
     url = reverse("participatory_budget:review", args=[project.pk])
     client.force_login(agent)
+    assert "parvis-map" not in client.get(project.get_absolute_url()).content.decode()  # not placed yet
     response = client.post(url, {"feasibility": "feasible", "cost": "9000", "note": "",
                                  "latitude": "45.188529", "longitude": ""})
     assert response.status_code == 400
@@ -74,6 +75,10 @@ def test_the_agent_places_a_project_during_the_review(client, budget, agent, res
     # The form comes back filled in, so that a second review does not lose the place.
     page = client.get(project.get_absolute_url()).content.decode()
     assert 'value="45.188529"' in page and 'value="5.724524"' in page
+    # Its own page shows where it is.
+    assert _markers(page) == [{"lat": 45.188529, "lon": 5.724524, "label": "Un préau", "url": "",
+                               "detail": "", "weight": 1}]
+    assert "Où se trouve le projet" in page
     # A resident cannot place projects.
     client.force_login(resident)
     assert client.post(url, {"feasibility": "feasible", "cost": "9000",
