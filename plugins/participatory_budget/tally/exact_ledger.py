@@ -35,7 +35,7 @@ class ExactLedger:
         self.words = max(1, -(-len(profile.project_ids) // 64))
         self.paid = np.zeros((groups, self.words), dtype=np.uint64)
         self.winners: list[int] = []
-        self.drained_in_round: list[list[int]] = []
+        self.drained_in_round: list[np.ndarray] = []
         self.rich_weight_in_round: list[Amount] = []
         self.exact_rho_in_round: list[Fraction | None] = []
         self.class_budgets: dict[object, Amount] = {}
@@ -128,7 +128,9 @@ class ExactLedger:
         rounds = len(self.winners)
         if not len(groups) or not rounds:
             return int(self.arrays.multiplicities[groups].sum()), {}
-        bits = np.unpackbits(self.paid[groups].view(np.uint8), axis=1, bitorder="little")[:, :rounds]
+        # Little-endian words seen as bytes, bits least significant first: column r is round r.
+        words = self.paid[groups].astype("<u8", copy=False)
+        bits = np.unpackbits(words.view(np.uint8), axis=1, bitorder="little")[:, :rounds]
         if self.profile.single_ballots:
             count = len(groups)
             per_round = bits.sum(axis=0, dtype=np.int64)
