@@ -57,12 +57,6 @@ class ReviewForm(forms.Form):
     longitude = forms.DecimalField(label=_("Longitude"), min_value=-180, max_value=180, decimal_places=6, required=False,
                                    help_text=_("Facultatif : en degrés décimaux (par exemple 5.724524)."))
 
-    def clean(self):
-        data = super().clean()
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            raise forms.ValidationError(_("Indiquez la latitude et la longitude, ou aucune des deux."))
-        return data
-
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(label=_("Fusionner avec"), queryset=Project.objects.none())
