@@ -7,27 +7,26 @@ from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
 from core.plugin_host import registry
+from core.process_cache import ProcessCache
+
+# Every page needs it and it changes rarely: kept in each process's memory
+# (PARVIS_ORGANISATION_CACHE_SECONDS), forgotten at once when an organisation or a site is saved
+# in this process.
+_organisation_of_host = ProcessCache("PARVIS_ORGANISATION_CACHE_SECONDS", 60,
+                                     watch=["core.Organisation", "core.PluginSetting", "wagtailcore.Site"])
 
 
 def organisation_for(request: HttpRequest):
-    """The organisation whose Wagtail site matches the request's host name, if any.
-
-    Cached per host name for a minute: every page needs it, and it changes rarely.
-    """
-    from django.conf import settings
-    from django.core.cache import cache
-
+    """The organisation whose Wagtail site matches the request's host name, if any."""
     from core.models import Organisation
 
-    seconds = settings.PARVIS_ORGANISATION_CACHE_SECONDS
-    key = f"parvis:organisation-for-host:{request.get_host()}"
-    cached = cache.get(key) if seconds else None
+    host = request.get_host()
+    cached = _organisation_of_host.get(host)
     if cached is not None:
         return cached or None
     site = Site.find_for_request(request)
     organisation = Organisation.objects.filter(site=site).first() if site is not None else None
-    if seconds:
-        cache.set(key, organisation or False, seconds)
+    _organisation_of_host.set(host, organisation or False)
     return organisation
 
 

@@ -94,9 +94,14 @@ def foreign_agent(association) -> User:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Pages cached for visitors and rate-limit counters must not leak from one test to the next."""
+    """Pages cached for visitors, rate-limit counters and what processes keep in memory
+    (core.process_cache) must not leak from one test to the next."""
     from django.core.cache import cache
 
+    from core.process_cache import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()

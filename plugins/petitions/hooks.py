@@ -72,6 +72,8 @@ def periodic_tasks():
     return [
         PeriodicTask("petitions.update-counts", "petitions.update_counts", timedelta(seconds=seconds)),
         PeriodicTask("petitions.close-due", "petitions.close_due", timedelta(minutes=5)),
+        # Signing wakes the sender itself; this run catches what a lost wake-up left waiting.
+        PeriodicTask("petitions.send-confirmations", "petitions.send_confirmations", timedelta(minutes=1)),
     ]
 
 

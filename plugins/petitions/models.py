@@ -136,6 +136,10 @@ class Signature(models.Model):
     wants_updates = models.BooleanField(_("recevoir les suites"), default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # Set while the confirmation e-mail is still to be sent: the link is derived from it and the
+    # instance's secret key (services.link_token); the sender empties it once the mail is out.
+    # The row is the queue: signing writes nothing else anywhere.
+    token_nonce = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -153,6 +157,7 @@ class Signature(models.Model):
             models.Index(fields=["petition", "confirmed_at"]),
             models.Index(fields=["petition", "email_domain"]),
             models.Index(fields=["created_at"], condition=Q(confirmed_at__isnull=True), name="signature_unconfirmed"),
+            models.Index(fields=["id"], condition=~Q(token_nonce=""), name="signature_link_to_send"),
         ]
 
     def __str__(self) -> str:

@@ -3,15 +3,17 @@ call these functions."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.contributions.services import change_status, publish_answer, register_contribution
@@ -35,6 +37,18 @@ def normalise_email(email: str) -> str:
 
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_token(nonce: str) -> str:
+    """The secret of a signature's confirmation link, derived from the nonce kept on the row
+    until the e-mail is sent and from the instance's secret key: neither alone gives it."""
+    digest = salted_hmac("parvis.petitions.signature-link", nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _new_link() -> tuple[str, str]:
+    nonce = secrets.token_hex(16)
+    return nonce, link_token(nonce)
 
 
 # --- Life of a petition -------------------------------------------------------------------
@@ -218,35 +232,59 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     if not antifraud.allow_signature(petition.pk, ip, domain):
         raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."),
                               code="rate_limited")
-    token = secrets.token_urlsafe(32)
+    nonce, token = _new_link()
     fields = {
         "petition": petition, "email": email, "email_domain": domain, "name": name.strip(), "show_name": show_name,
         "postcode": postcode.strip(), "wants_updates": wants_updates, "ip_address": ip, "token_hash": _hash_token(token),
+        "token_nonce": nonce,
     }
-    try:
-        if transaction.get_connection().in_atomic_block:
-            # A savepoint: a duplicate must leave the caller's transaction usable.
-            with transaction.atomic():
-                signature = Signature.objects.create(**fields)
-        else:
-            # One INSERT is atomic on its own: no BEGIN and COMMIT round trips on the busiest write.
-            signature = Signature.objects.create(**fields)
-    except IntegrityError:
+    signature = _insert_signature(Signature(**fields))
+    if signature is None:
         signature = Signature.objects.get(petition=petition, email=email)
         if signature.confirmed_at is not None:
             raise ValidationError(
                 _("Cette adresse a déjà signé cette pétition le %(date)s.")
                 % {"date": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y")}
-            ) from None
+            )
         # Pending: a new link replaces the old one (the person may have lost the e-mail).
-        signature.token_hash = _hash_token(token)
-        signature.save(update_fields=["token_hash"])
-    # The worker renders and sends the e-mail: the request only queues one message.
-    from plugins.petitions.tasks import send_confirmation
+        signature.token_hash, signature.token_nonce = _hash_token(token), nonce
+        signature.save(update_fields=["token_hash", "token_nonce"])
+    # The row is the e-mail's queue: the sender is woken at commit, at most once per batching
+    # interval per process (tasks.wake_confirmation_sender), never once per signature.
+    from plugins.petitions.tasks import wake_confirmation_sender
 
-    signature_id = signature.pk
-    transaction.on_commit(lambda: send_confirmation.delay(signature_id, token))
+    transaction.on_commit(wake_confirmation_sender)
     return SignatureRequest(signature, token)
+
+
+def _insert_signature(signature: Signature) -> Signature | None:
+    """Insert ``signature`` unless its address already signed the petition: the saved signature,
+    or ``None``. One statement (``INSERT ... ON CONFLICT DO NOTHING RETURNING``, PostgreSQL and
+    SQLite alike): no exception nor savepoint on a duplicate, no BEGIN and COMMIT around it, and
+    none of the query compiler's work on the busiest write of an instance (built once from the
+    model's fields, each value prepared by its field as ``save()`` does)."""
+    global _insert_sql
+    connection = connections[router.db_for_write(Signature)]
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    if _insert_sql is None:
+        quote = connection.ops.quote_name
+        _insert_sql = (
+            f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) "
+            f"ON CONFLICT ({quote('petition_id')}, {quote('email')}) DO NOTHING RETURNING {quote('id')}"
+        )
+    values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    signature.pk = row[0]
+    signature._state.adding, signature._state.db = False, connection.alias
+    return signature
+
+
+_insert_sql: str | None = None
 
 
 def signature_for_token(token: str) -> Signature | None:

@@ -13,9 +13,35 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.identity.services import check_eligibility, conditions_of
+from core.process_cache import ProcessCache
+from core.shells import render_shell
 from plugins.petitions import services
 from plugins.petitions.forms import SignForm
 from plugins.petitions.views import visible_petition
+
+# --- The petition as signing reads it, kept per process ---------------------------------------
+# The signing endpoint takes the spikes: it reads the petition, its box's settings and whether
+# eligibility rules apply from this process's memory, for PETITIONS_SIGNING_CACHE_SECONDS at
+# most. A change saved in this process (closing, hiding, new settings or rules) is seen at once;
+# one saved in another process within that delay. Nothing counts before the e-mail link is
+# confirmed, and the confirmation reads the petition afresh (services.confirm_signature).
+_for_signing = ProcessCache("PETITIONS_SIGNING_CACHE_SECONDS", 5, watch=[
+    "petitions.Petition", "petitions.PetitionSettings", "contributions.Contribution", "core.Component",
+    "core.Phase", "core.Space", "identity.EligibilityRule",
+])
+
+
+def petition_for_signing(request, pk: int):
+    """``visible_petition(request, pk, for_signing=True)`` and its box's settings; a petition
+    every visitor may see is kept for the next requests."""
+    cached = _for_signing.get(pk)
+    if cached is not None:
+        return cached
+    petition = visible_petition(request, pk, for_signing=True)
+    rules = getattr(petition.component, "petition_settings", None) or services.settings_for(petition.component)
+    if petition.contribution is None or petition.contribution.awaiting_moderation:
+        return petition, rules  # seen by its author and moderators only: read each time
+    return _for_signing.set(pk, (petition, rules))
 
 
 def client_ip(request) -> str | None:
@@ -27,9 +53,8 @@ def login_url(request) -> str:
 
 
 def sign(request, pk: int):
-    petition = visible_petition(request, pk, for_signing=True)
-    # Both read with the petition: its box's settings and whether eligibility rules apply.
-    rules = getattr(petition.component, "petition_settings", None) or services.settings_for(petition.component)
+    # Read with the petition: its box's settings and whether eligibility rules apply.
+    petition, rules = petition_for_signing(request, pk)
     conditions = conditions_of(petition.component) if petition.has_eligibility_rules else []
     context = {"petition": petition, "conditions": conditions, "form": None}
     if conditions:
@@ -60,7 +85,10 @@ def sign(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "petitions/sign_sent.html", {"petition": petition, "email": email})
+            # The same page for every signer but for the address: filled into a page rendered
+            # once (core.shells).
+            return render_shell(request, "petitions/sign_sent.html", {"petition": petition}, key=("petition", petition.pk),
+                                fill={"email": email})
     status = 400 if request.method == "POST" else 200
     return render(request, "petitions/sign.html", context, status=status)
 

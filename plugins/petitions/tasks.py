@@ -1,7 +1,10 @@
-"""Periodic work: counting signatures in batches, thresholds, deadlines."""
+"""Background work: counting signatures in batches, thresholds, deadlines, confirmation e-mails."""
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -14,6 +17,7 @@ from plugins.petitions import workflow as states
 from plugins.petitions.models import Petition
 
 COUNTED_STATUSES = (states.OPEN, states.CLOSED)
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="petitions.update_counts")
@@ -91,19 +95,85 @@ def close_due() -> int:
     return close_due_petitions()
 
 
-@shared_task(name="petitions.send_confirmation", queue="mail")
-def send_confirmation(signature_id: int, token: str) -> None:
-    """E-mail the link that confirms an online signature."""
+def confirmation_batch_seconds() -> float:
+    """How long signing requests wait before waking the e-mail sender again (per process).
+    0 when tasks run inline (tests): each signature's e-mail is then sent at once."""
+    from django.conf import settings
+
+    default = 0.0 if settings.CELERY_TASK_ALWAYS_EAGER else 1.0
+    return float(getattr(settings, "PETITIONS_CONFIRMATION_BATCH_SECONDS", default))
+
+
+_woken_at = float("-inf")
+_woken_lock = threading.Lock()
+
+
+def wake_confirmation_sender() -> None:
+    """Queue :func:`send_confirmations` unless this process queued it less than one batching
+    interval ago: under a rush, one message per interval and process instead of one per
+    signature, and the sender's own follow-up run picks up what arrived meanwhile.
+
+    A broker that cannot be reached loses nothing: the signature is recorded, its e-mail goes
+    with the next run (the periodic one at the latest), so the signer is not shown an error.
+    """
+    global _woken_at
+    interval = confirmation_batch_seconds()
+    now = time.monotonic()
+    with _woken_lock:
+        if interval > 0 and now - _woken_at < interval:
+            return
+        _woken_at = now
+    try:
+        send_confirmations.delay()
+    except OSError:  # kombu's connection errors derive from it
+        logger.warning("Could not queue the signature confirmation e-mails; the periodic run will send them.",
+                       exc_info=True)
+
+
+@shared_task(name="petitions.send_confirmations", queue="mail")
+def send_confirmations(batch: int = 200) -> int:
+    """E-mail the confirmation link of every signature that waits for one; returns how many.
+
+    Each row is claimed by emptying its nonce where it still holds the one read (a conditional
+    UPDATE): two senders at once, or a new link asked for meanwhile, never send one link twice.
+    A mail that fails gets its nonce back and goes with a later run. When this run sent
+    something, it runs again one batching interval later for what arrived while it worked.
+    """
+    from plugins.petitions.models import Signature
+
+    sent = 0
+    while True:
+        pending = list(
+            Signature.objects.exclude(token_nonce="").filter(confirmed_at__isnull=True)
+            .select_related("petition").order_by("pk")[:batch]
+        )
+        for signature in pending:
+            nonce = signature.token_nonce
+            if not Signature.objects.filter(pk=signature.pk, token_nonce=nonce).update(token_nonce=""):
+                continue
+            try:
+                _mail_link(signature, nonce)
+            except Exception:
+                Signature.objects.filter(pk=signature.pk, token_nonce="").update(token_nonce=nonce)
+                raise
+            sent += 1
+        if len(pending) < batch:
+            break
+    interval = confirmation_batch_seconds()
+    if sent and interval > 0:
+        send_confirmations.apply_async(countdown=interval)
+    return sent
+
+
+def _mail_link(signature, nonce: str) -> None:
     from django.conf import settings
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
 
-    from plugins.petitions.models import Signature
+    from plugins.petitions.services import link_token
 
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
-    if signature is None or signature.confirmed_at is not None:
-        return
+    token = link_token(nonce)
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("petitions:confirm", kwargs={"token": token})
     body = render_to_string("petitions/email/confirm.txt", {"signature": signature, "link": link})
     subject = _("Confirmez votre signature : %(title)s") % {"title": signature.petition.title}
