@@ -30,6 +30,7 @@ __all__ = [
     "NotificationKind",
     "SearchDocumentData",
     "MapPlace",
+    "PostcodePlace",
     "MapLayer",
 ]
 
@@ -70,6 +71,20 @@ class MapPlace:
 
 
 @dataclass(frozen=True)
+class PostcodePlace:
+    """A place a page knows only by its ``postcode`` (signatures by place of residence, for
+    instance): the mapping plugin puts it where the operator's table of postcode positions says
+    (``parvis load_postcode_positions``), named after the communes it covers unless ``label``
+    is given, and leaves out a postcode the table does not know."""
+
+    postcode: str
+    weight: int = 1
+    detail: str = ""
+    label: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class MapLayer:
     """What a page hands to the ``"map"`` template slot in ``context["map"]``: a ``title``
     (said to screen readers and shown above the list of places) and its ``places``, or a
@@ -78,9 +93,9 @@ class MapLayer:
     empty and the page shows what it shows without a map."""
 
     title: str
-    places: tuple[MapPlace, ...] | Callable[[], Iterable[MapPlace]]
+    places: tuple[MapPlace | PostcodePlace, ...] | Callable[[], Iterable[MapPlace | PostcodePlace]]
 
-    def all_places(self) -> list[MapPlace]:
+    def all_places(self) -> list[MapPlace | PostcodePlace]:
         """The places, computed now if they were given as a function."""
         return list(self.places() if callable(self.places) else self.places)
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import ngettext
 
-from core.plugins import MapLayer, MapPlace
+from core.plugins import MapLayer, MapPlace, PostcodePlace
 
 #: At most this many markers are drawn; beyond it, nearby places are grouped.
 MAX_MARKERS = 200
@@ -65,10 +65,31 @@ def cluster(places: list[MapPlace], limit: int = MAX_MARKERS) -> list[MapPlace]:
     return grouped
 
 
+def placed(places: list[MapPlace | PostcodePlace]) -> list[MapPlace]:
+    """The places, those known by postcode put where the table of postcode positions says (one
+    query for all of them); a postcode it does not know is left out."""
+    by_postcode = [p for p in places if isinstance(p, PostcodePlace)]
+    if not by_postcode:
+        return places
+    from plugins.mapping.positions import normalise_postcode, positions_of
+
+    known = positions_of(p.postcode for p in by_postcode)
+    result = []
+    for place in places:
+        if isinstance(place, PostcodePlace):
+            position = known.get(normalise_postcode(place.postcode))
+            if position is None:
+                continue
+            place = MapPlace(position.latitude, position.longitude, place.label or f"{position.postcode} {position.name}",
+                             place.url, place.detail, place.weight)
+        result.append(place)
+    return result
+
+
 def render(layer: MapLayer) -> str:
     """The HTML of a map: a heading, the map (drawn by the browser when it runs scripts) and
     the list of its places. Empty when no place can be drawn."""
-    places = [p for p in layer.all_places() if valid(p)]
+    places = [p for p in placed(layer.all_places()) if valid(p)]
     if not places:
         return ""
     places = [MapPlace(float(p.latitude), float(p.longitude), p.label, p.url, p.detail, p.weight) for p in places]

@@ -49,6 +49,8 @@ TERRITORIES = ("Centre-bourg", "Les Hauts", "Le Port")
 PUBLIC = statuses(200)
 
 
+POSTCODES = 12
+
 # --- Setups ----------------------------------------------------------------------------------
 
 
@@ -61,9 +63,21 @@ def _box(fx):
         phase = fx.space.phases.order_by("sort_order").first()
         box = Component.objects.create(phase=phase, component_type=BOX, title="Pétitions de Saint-Aubin")
         PetitionSettings.objects.create(component=box, sponsors_required=2, answer_threshold=50,
-                                        debate_threshold=200)
+                                        debate_threshold=200, collect_postcode=True, postcode_required=False)
+        _place_postcodes()
         fx.objects["box"] = box
     return fx.objects["box"]
+
+
+def _place_postcodes() -> None:
+    """Positions of the postcodes the sample signers give, for the map of signatures by postcode."""
+    from django.apps import apps
+
+    if apps.is_installed("plugins.mapping"):
+        from plugins.mapping.positions import load_positions
+
+        load_positions(["postcode,name,latitude,longitude"]
+                       + [f"{35000 + i},Commune {i},{48.0 + i / 50:.3f},{-2.0 + i / 50:.3f}" for i in range(POSTCODES)])
 
 
 def _open(fx):
@@ -198,7 +212,8 @@ def _petitions(fx, n: int) -> None:
 
 
 def _signatures(fx, n: int) -> None:
-    """``n`` more confirmed signatures of the open petition (the detail shows counters only)."""
+    """``n`` more confirmed signatures of the open petition (the detail shows counters and the
+    map by postcode: ten signers per postcode in turn, so that even the first ten are shown)."""
     import secrets
 
     from django.utils import timezone
@@ -211,7 +226,7 @@ def _signatures(fx, n: int) -> None:
     Signature.objects.bulk_create(
         Signature(petition=petition, email=f"s{i}@signataires.example", email_domain="signataires.example",
                   name=f"Signataire {i}", token_hash=secrets.token_hex(32), confirmed_at=now,
-                  ip_address=f"198.51.100.{i % 250}")
+                  ip_address=f"198.51.100.{i % 250}", postcode=f"{35000 + (i // 10) % POSTCODES}")
         for i in range(start, start + n)
     )
     fx.objects["signed"] = start + n

@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.identity.eligibility import has_rules_annotation
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
 from core.permissions import has_role
+from core.plugins import MapLayer
 from federation.supports import supports_of
 from plugins.petitions import services
 from plugins.petitions import workflow as states
@@ -129,6 +131,38 @@ def next_threshold(petition: Petition) -> tuple[str, int] | None:
     return None
 
 
+def signatures_map(petition: Petition, organisation) -> MapLayer:
+    """Counted online signatures by the postcode signers gave, for the ``"map"`` slot (one
+    query when the map is drawn). The open data's small-cell rule applies: a postcode with
+    fewer signers than the organisation's minimum is not shown, nor any other whose count
+    would let the petition's total give it away."""
+    from django.db.models import Count
+    from django.db.models.functions import Upper
+
+    from core.opendata.models import OpenDataSettings
+    from core.opendata.models import settings_for as open_data_settings
+    from core.opendata.suppression import protect
+    from core.plugins import OpenDataAggregate, PostcodePlace
+    from plugins.petitions.models import Signature
+
+    def places():
+        k = (open_data_settings(organisation) if organisation else OpenDataSettings()).k
+        rows = (
+            Signature.objects.filter(petition=petition, confirmed_at__isnull=False, withdrawn_at__isnull=True,
+                                     invalidated_at__isnull=True)
+            .annotate(code=Upper("postcode")).values_list("code").annotate(n=Count("pk")).order_by("code")
+        )
+        cells = [{"petition": petition.pk, "postcode": code or None, "signatures": n} for code, n in rows]
+        shown = protect(cells, OpenDataAggregate(counts=("signatures",), group_by=("petition",)), k)
+        return [
+            PostcodePlace(postcode=row["postcode"], weight=row["signatures"],
+                          detail=ngettext("%(n)d signature", "%(n)d signatures", row["signatures"]) % {"n": row["signatures"]})
+            for row in shown if row["postcode"] and row["signatures"]
+        ]
+
+    return MapLayer(title=_("Signatures en ligne par code postal"), places=places)
+
+
 def render_detail(request, petition: Petition, *, reject_form=None, respond_form=None, status: int = 200):
     """The petition's page; the staff's forms on it come back bound, with their errors, when a
     submission was refused (``status`` 400), so that the fields in error are marked."""
@@ -149,6 +183,9 @@ def render_detail(request, petition: Petition, *, reject_form=None, respond_form
         if hasattr(petition.component, "petition_settings") else 0,
         "fediverse_supports": supports_of("petitions", "petition", petition.pk),
     }
+    rules = getattr(petition.component, "petition_settings", None)
+    if rules is not None and rules.collect_postcode and petition.status in PUBLIC_STATUSES:
+        context["map"] = signatures_map(petition, request.organisation)
     return cacheable(render(request, "petitions/detail.html", context, status=status), request)
 
 
