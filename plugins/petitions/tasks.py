@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from plugins.petitions import workflow as states
 from plugins.petitions.models import Petition
@@ -125,7 +126,7 @@ def wake_confirmation_sender() -> None:
         _woken_at = now
     try:
         send_confirmations.delay()
-    except OSError:  # kombu's connection errors derive from it
+    except (OperationalError, OSError):  # what Celery raises when it cannot publish
         logger.warning("Could not queue the signature confirmation e-mails; the periodic run will send them.",
                        exc_info=True)
 

@@ -91,7 +91,11 @@ def test_a_mail_that_fails_is_sent_by_a_later_run(open_petition, django_capture_
 
 
 def test_an_unreachable_queue_loses_no_signature(client, open_petition):
-    with mock.patch.object(tasks.send_confirmations, "delay", side_effect=ConnectionRefusedError("broker down")):
+    from kombu.exceptions import OperationalError
+
+    # What Celery raises when it cannot publish to the broker.
+    broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(tasks.send_confirmations, "delay", side_effect=broker_down):
         response = client.post(f"/petitions/{open_petition.pk}/sign/",
                                {"name": "Léa", "email": "lea@example.org", "consent": "on"})
     assert response.status_code == 200 and "Plus qu'une étape" in response.content.decode()
