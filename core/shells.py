@@ -20,6 +20,7 @@ import secrets
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import get_language
@@ -48,7 +49,7 @@ def render_shell(request: HttpRequest, template_name: str, context: dict, *, key
     otherwise the page is rendered for the request and not kept.
     """
     if _shells.seconds <= 0 or not _without_session(request):
-        return HttpResponse(render_to_string(template_name, {**context, **fill}, request), status=status)
+        return render(request, template_name, {**context, **fill}, status=status)
     organisation = getattr(request, "organisation", None)
     full_key = (template_name, key, request.get_host(), request.path, get_language(),
                 getattr(organisation, "pk", None))
@@ -60,7 +61,7 @@ def render_shell(request: HttpRequest, template_name: str, context: dict, *, key
         if holds_token or not all(_MARK + name in page for name in fill):
             # The page holds this visitor's CSRF token, or shows a value through a filter that
             # changed its mark: it cannot be shared.
-            return HttpResponse(render_to_string(template_name, {**context, **fill}, request), status=status)
+            return render(request, template_name, {**context, **fill}, status=status)
         _shells.set(full_key, page)
     for name, value in fill.items():
         page = page.replace(_MARK + name, escape(value))

@@ -123,6 +123,13 @@ class Sponsor(models.Model):
         return f"{self.user_id} → {self.petition_id}"
 
 
+class SignatureQuerySet(models.QuerySet):
+    def counted(self):
+        """The signatures that count (:attr:`Signature.counts`): confirmed, neither withdrawn
+        nor invalidated."""
+        return self.filter(confirmed_at__isnull=False, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+
+
 class Signature(models.Model):
     """An online signature. It counts once its e-mail link is confirmed; the participation
     record (one per person and petition, whatever the channel) is created then."""
@@ -148,6 +155,8 @@ class Signature(models.Model):
     record = models.OneToOneField(
         "participation.ParticipationRecord", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("signature")

@@ -84,10 +84,7 @@ def _postcode_rows(box) -> Iterator[dict[str, Any]]:
     if not PetitionSettings.objects.filter(component=box, collect_postcode=True).exists():
         return
     rows = (
-        Signature.objects.filter(
-            petition__in=_public(component=box), confirmed_at__isnull=False,
-            withdrawn_at__isnull=True, invalidated_at__isnull=True,
-        )
+        Signature.objects.counted().filter(petition__in=_public(component=box))
         .annotate(code=Upper("postcode"))
         .values_list("petition_id", "petition__title", "code")
         .annotate(n=Count("pk"))

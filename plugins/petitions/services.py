@@ -263,19 +263,20 @@ def _insert_signature(signature: Signature) -> Signature | None:
     SQLite alike): no exception nor savepoint on a duplicate, no BEGIN and COMMIT around it, and
     none of the query compiler's work on the busiest write of an instance (built once from the
     model's fields, each value prepared by its field as ``save()`` does)."""
-    global _insert_sql
+    global _insert
     connection = connections[router.db_for_write(Signature)]
-    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
-    if _insert_sql is None:
+    if _insert is None:
+        fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
         quote = connection.ops.quote_name
-        _insert_sql = (
+        _insert = fields, (
             f"INSERT INTO {quote(Signature._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
             f"VALUES ({', '.join(['%s'] * len(fields))}) "
             f"ON CONFLICT ({quote('petition_id')}, {quote('email')}) DO NOTHING RETURNING {quote('id')}"
         )
+    fields, sql = _insert
     values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql, values)
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         return None
@@ -284,7 +285,7 @@ def _insert_signature(signature: Signature) -> Signature | None:
     return signature
 
 
-_insert_sql: str | None = None
+_insert: tuple[list, str] | None = None  # the fields and the statement, built on first use
 
 
 def signature_for_token(token: str) -> Signature | None:

@@ -41,7 +41,7 @@ def update_counts() -> int:
         web = counts.get("web", 0)
         paper = counts.get("paper", 0) + counts.get("assisted", 0)
         partner = counts.get("partner", 0)
-        recent = petition.signatures.filter(confirmed_at__gte=since, withdrawn_at__isnull=True, invalidated_at__isnull=True).count()
+        recent = petition.signatures.counted().filter(confirmed_at__gte=since).count()
         if (web, paper, partner, recent) == (petition.count_web, petition.count_paper, petition.count_partner, petition.recent_count):
             continue
         with transaction.atomic():

@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
+from django.db.models.functions import Upper
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,13 +22,16 @@ from django.views.decorators.http import require_POST
 from core.identity.eligibility import has_rules_annotation
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
+from core.opendata.models import OpenDataSettings
+from core.opendata.models import settings_for as open_data_settings
+from core.opendata.suppression import protect
 from core.permissions import has_role
-from core.plugins import MapLayer
+from core.plugins import MapLayer, OpenDataAggregate, PostcodePlace
 from federation.supports import supports_of
 from plugins.petitions import services
 from plugins.petitions import workflow as states
 from plugins.petitions.forms import PetitionForm
-from plugins.petitions.models import Petition
+from plugins.petitions.models import Petition, Signature
 
 PUBLIC_STATUSES = (states.OPEN, states.CLOSED, states.ANSWERED, states.DEBATED, states.REJECTED)
 ORDERS = {
@@ -136,20 +141,10 @@ def signatures_map(petition: Petition, organisation) -> MapLayer:
     query when the map is drawn). The open data's small-cell rule applies: a postcode with
     fewer signers than the organisation's minimum is not shown, nor any other whose count
     would let the petition's total give it away."""
-    from django.db.models import Count
-    from django.db.models.functions import Upper
-
-    from core.opendata.models import OpenDataSettings
-    from core.opendata.models import settings_for as open_data_settings
-    from core.opendata.suppression import protect
-    from core.plugins import OpenDataAggregate, PostcodePlace
-    from plugins.petitions.models import Signature
-
     def places():
         k = (open_data_settings(organisation) if organisation else OpenDataSettings()).k
         rows = (
-            Signature.objects.filter(petition=petition, confirmed_at__isnull=False, withdrawn_at__isnull=True,
-                                     invalidated_at__isnull=True)
+            Signature.objects.counted().filter(petition=petition)
             .annotate(code=Upper("postcode")).values_list("code").annotate(n=Count("pk")).order_by("code")
         )
         cells = [{"petition": petition.pk, "postcode": code or None, "signatures": n} for code, n in rows]

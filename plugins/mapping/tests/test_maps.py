@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
-import re
 
 from django.template import Context, Template
 from django.test import RequestFactory
 
 from core.plugins import MapLayer, MapPlace
 from plugins.mapping.maps import MAX_MARKERS, cluster, render, valid
-
-
-def _markers(html: str) -> list[dict]:
-    data = re.search(r'<script id="[^"]+-markers" type="application/json">(.*?)</script>', html, re.S).group(1)
-    return json.loads(data)
+from plugins.mapping.testing import map_markers
 
 
 def test_places_outside_the_globe_or_not_numbers_are_left_out():
@@ -55,7 +49,7 @@ def test_a_map_lists_its_places_and_hands_the_markers_to_the_script(settings):
     # The list is the map for readers without scripts or screens; labels are escaped.
     assert '<a href="/projets/1/">Un jardin &lt;b&gt;partagé&lt;/b&gt;</a> — 28 000 €' in html
     assert "Hors du globe" not in html
-    assert _markers(html) == [{"lat": 45.188529, "lon": 5.724524, "label": "Un jardin <b>partagé</b>",
+    assert map_markers(html) == [{"lat": 45.188529, "lon": 5.724524, "label": "Un jardin <b>partagé</b>",
                                "url": "/projets/1/", "detail": "28 000 €", "weight": 1}]
     assert "<b>" not in html  # escaped in the list and in the markers' JSON alike
     assert 'class="parvis-map" hidden' in html  # shown by the script, never empty without it

@@ -3,8 +3,6 @@ draw them through the mapping plugin's ``"map"`` slot, the export carries their 
 
 from __future__ import annotations
 
-import json
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from core.models import PluginSetting
+from plugins.mapping.testing import map_markers
 from plugins.participatory_budget import services
 from plugins.participatory_budget.models import Project, Stage
 from plugins.participatory_budget.results import publish_results
@@ -22,9 +21,6 @@ from .test_results import _vote_all
 pytestmark = pytest.mark.django_db
 
 
-def _markers(html: str) -> list[dict]:
-    found = re.search(r'<script id="[^"]+-markers" type="application/json">(.*?)</script>', html, re.S)
-    return json.loads(found.group(1)) if found else []
 
 
 class Queries:
@@ -76,7 +72,7 @@ def test_the_agent_places_a_project_during_the_review(client, budget, agent, res
     page = client.get(project.get_absolute_url()).content.decode()
     assert 'value="45.188529"' in page and 'value="5.724524"' in page
     # Its own page shows where it is.
-    assert _markers(page) == [{"lat": 45.188529, "lon": 5.724524, "label": "Un préau", "url": "",
+    assert map_markers(page) == [{"lat": 45.188529, "lon": 5.724524, "label": "Un préau", "url": "",
                                "detail": "", "weight": 1}]
     assert "Où se trouve le projet" in page
     # A resident cannot place projects.
@@ -103,17 +99,17 @@ def test_the_budget_page_draws_its_located_projects_in_constant_queries(client, 
     client.get(url)  # caches warmed
     with Queries() as one:
         page = client.get(url).content.decode()
-    assert [m["label"] for m in _markers(page)] == ["Des bancs ombragés"]
+    assert [m["label"] for m in map_markers(page)] == ["Des bancs ombragés"]
     assert f'<a href="{projects["bancs"].get_absolute_url()}">Des bancs ombragés</a> — 9' in page
     for number, project in enumerate(projects.values()):
         _locate(project, f"45.{number}", f"5.{number}")
     with Queries() as all_six:
         page = client.get(url).content.decode()
-    assert len(_markers(page)) == 6
+    assert len(map_markers(page)) == 6
     assert len(all_six) == len(one)
     # Filters apply to the map as to the list.
     page = client.get(url, {"district": "citywide"}).content.decode()
-    assert sorted(m["label"] for m in _markers(page)) == ["Des boîtes à livres", "Des récupérateurs d'eau"]
+    assert sorted(m["label"] for m in map_markers(page)) == ["Des boîtes à livres", "Des récupérateurs d'eau"]
 
 
 def test_without_the_mapping_plugin_there_is_no_map_and_no_query_for_it(client, voting):
@@ -145,7 +141,7 @@ def test_results_draw_the_funded_projects_and_the_export_carries_coordinates(cli
     services.set_stage(budget, Stage.RESULTS, by=agent)
     publish_results(budget.pk)
     page = client.get(reverse("participatory_budget:results", args=[budget.component_id])).content.decode()
-    assert [m["label"] for m in _markers(page)] == ["Des bancs ombragés"]
+    assert [m["label"] for m in map_markers(page)] == ["Des bancs ombragés"]
     bourg = budget.districts.get(name="Le Bourg").pk
     exported = loads(client.get(reverse("participatory_budget:export_pb", args=[budget.component_id, bourg])).content.decode())
     bancs = exported.projects[str(projects["bancs"].ballot_id)]

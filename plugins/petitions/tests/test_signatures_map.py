@@ -3,9 +3,6 @@ postcodes): counts by postcode under the open data's small-cell rule, in constan
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,14 +10,12 @@ from django.utils import timezone
 
 from core.models import PluginSetting
 from plugins.mapping.positions import load_positions
+from plugins.mapping.testing import map_markers
 from plugins.petitions.models import PetitionSettings, Signature
 
 pytestmark = pytest.mark.django_db
 
 
-def _markers(html: str) -> list[dict]:
-    found = re.search(r'<script id="[^"]+-markers" type="application/json">(.*?)</script>', html, re.S)
-    return json.loads(found.group(1)) if found else []
 
 
 def _sign(petition, postcode: str, n: int, *, confirmed: bool = True) -> None:
@@ -53,7 +48,7 @@ def test_postcodes_with_enough_signers_are_on_the_map_and_small_ones_are_not(cli
     _sign(open_petition, "35003", 3)   # below the minimum of 10: hidden
     _sign(open_petition, "35004", 20, confirmed=False)  # does not count
     page = client.get(open_petition.get_absolute_url()).content.decode()
-    markers = _markers(page)
+    markers = map_markers(page)
     # 3 hidden signers alone could be read off the total: the smallest shown count is hidden too.
     assert [(m["label"], m["weight"]) for m in markers] == [("35001 Commune 1", 14)]
     assert "14 signatures" in page and "Commune 3" not in page and "Commune 2" not in page
@@ -67,7 +62,7 @@ def test_the_page_costs_the_same_queries_for_few_or_many_postcodes(client, open_
     def queries(n):
         with CaptureQueriesContext(connection) as ctx:  # ?n: not the page kept for visitors
             page = client.get(f"{open_petition.get_absolute_url()}?n={n}").content.decode()
-        return len(ctx.captured_queries), len(_markers(page))
+        return len(ctx.captured_queries), len(map_markers(page))
 
     few = queries(1)
     for i in range(3, 40):
