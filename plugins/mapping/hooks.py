@@ -22,3 +22,15 @@ def template_slot(slot, request, context):
     from .maps import render
 
     return render(context["map"])
+
+
+@hookimpl
+def demo_data(demo):
+    """The postcode positions of the demo territory, unless positions are already loaded."""
+    from pathlib import Path
+
+    from .models import PostcodePosition
+    from .positions import load_positions
+
+    if not PostcodePosition.objects.exists():
+        load_positions((Path(__file__).parent / "demo" / "positions.csv").read_text(encoding="utf-8").splitlines())

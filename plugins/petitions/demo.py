@@ -15,6 +15,7 @@ def load_demo(demo) -> None:
     )
     PetitionSettings.objects.create(
         component=box, sponsors_required=2, answer_threshold=50, debate_threshold=300, duration_days=60,
+        collect_postcode=True, postcode_required=False,
     )
     if demo.admin is None:
         return
@@ -32,11 +33,19 @@ def load_demo(demo) -> None:
     _demo_signatures(petition, demo.admin)
 
 
-#: Demo signers: (name, shown publicly). Their addresses are on the reserved example.org domain.
+#: Demo signers: (name, shown publicly, postcode). Their addresses are on the reserved
+#: example.org domain. The postcodes are the demo territory's (plugins/mapping/demo): the
+#: petition's map shows the town centre and Les Granges, each with at least the open data's
+#: minimum of signers (10).
 SIGNERS = [
-    ("Camille Roux", True), ("Yanis Benali", False), ("Louise Garnier", True), ("Hugo Lefèvre", False),
-    ("Inès Moreau", True), ("Lucas Perrin", False), ("Chloé Marchand", True), ("Nathan Girard", False),
-    ("Manon Blanc", True), ("Théo Fontaine", False), ("Sarah Chevalier", True), ("Enzo Robin", False),
+    ("Camille Roux", True, "38990"), ("Yanis Benali", False, "38990"), ("Louise Garnier", True, "38990"),
+    ("Hugo Lefèvre", False, "38990"), ("Inès Moreau", True, "38990"), ("Lucas Perrin", False, "38990"),
+    ("Chloé Marchand", True, "38990"), ("Nathan Girard", False, "38990"), ("Manon Blanc", True, "38990"),
+    ("Théo Fontaine", False, "38990"), ("Sarah Chevalier", True, "38990"), ("Enzo Robin", False, "38990"),
+    ("Jade Mercier", True, "38991"), ("Louis Bonnet", False, "38991"), ("Lina Dupuis", True, "38991"),
+    ("Gabriel Lambert", False, "38991"), ("Zoé Fabre", True, "38991"), ("Raphaël Renaud", False, "38991"),
+    ("Alice Gauthier", True, "38991"), ("Adam Caron", False, "38991"), ("Léna Picard", True, "38991"),
+    ("Jules Masson", False, "38991"), ("Emma Brun", True, "38990"), ("Arthur Roche", False, "38990"),
 ]
 #: Signatures collected on paper at the town hall, entered by an agent from sheet "Feuille 1".
 PAPER_SIGNATURES = 3
@@ -62,7 +71,7 @@ def _demo_signatures(petition, agent) -> None:
 
     restricted = has_rules(petition.component)
     organisation = petition.component.phase.space.organisations.first()
-    for number, (name, public) in enumerate(SIGNERS):
+    for number, (name, public, postcode) in enumerate(SIGNERS):
         email = f"signataire{number + 1}@example.org"
         user = None
         if restricted:
@@ -70,7 +79,7 @@ def _demo_signatures(petition, agent) -> None:
             record_verification(user, IN_PERSON, proves=[PROOF_RESIDENCE, PROOF_AGE],
                                 areas=[organisation.name], birth_date=date(1980 + number, 5, 1),
                                 organisation=organisation, verified_by=agent)
-        request = services.sign(petition, name=name, email=email, show_name=public, user=user)
+        request = services.sign(petition, name=name, email=email, show_name=public, postcode=postcode, user=user)
         services.confirm_signature(request.token, user=user)
     for number in range(PAPER_SIGNATURES):
         participate(subject_key=petition.subject_key, channel="paper", entered_by=agent,

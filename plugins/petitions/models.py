@@ -134,7 +134,9 @@ class Signature(models.Model):
     """An online signature. It counts once its e-mail link is confirmed; the participation
     record (one per person and petition, whatever the channel) is created then."""
 
-    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures")
+    # No index of its own: the unique (petition, email) index serves lookups by petition. Each
+    # index of this table is written by every signature (see Meta.constraints).
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="signatures", db_index=False)
     email = models.EmailField(_("adresse électronique"))  # normalised
     email_domain = models.CharField(max_length=255)  # kept for fraud statistics
     name = models.CharField(_("nom"), max_length=150)
@@ -142,7 +144,7 @@ class Signature(models.Model):
     postcode = models.CharField(_("code postal"), max_length=10, blank=True)
     wants_updates = models.BooleanField(_("recevoir les suites"), default=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64)  # unique: Meta.constraints
     # Set while the confirmation e-mail is still to be sent: the link is derived from it and the
     # instance's secret key (services.link_token); the sender empties it once the mail is out.
     # The row is the queue: signing writes nothing else anywhere.
@@ -161,7 +163,12 @@ class Signature(models.Model):
     class Meta:
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
-        constraints = [models.UniqueConstraint(fields=["petition", "email"], name="signature_once_per_email")]
+        # Unique constraints rather than unique=True on the field, which would add on PostgreSQL a
+        # second index for LIKE searches that no query makes.
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "email"], name="signature_once_per_email"),
+            models.UniqueConstraint(fields=["token_hash"], name="signature_token_hash_unique"),
+        ]
         indexes = [
             models.Index(fields=["petition", "confirmed_at"]),
             models.Index(fields=["petition", "email_domain"]),

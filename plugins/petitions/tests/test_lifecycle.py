@@ -172,3 +172,21 @@ def test_demo_signers_are_verified_residents_where_the_space_has_rules(space, co
     assert (counts["web"], counts["paper"]) == (len(demo.SIGNERS), demo.PAPER_SIGNATURES)
     web = ParticipationRecord.objects.filter(subject_key=petition.subject_key, channel="web")
     assert not web.filter(user__isnull=True).exists()
+
+
+def test_demo_petition_shows_its_signatures_on_the_map(client, space, commune, association, agent):
+    from core.plugins import DemoContext
+    from plugins.mapping import hooks as mapping_hooks
+    from plugins.mapping.testing import map_markers
+    from plugins.petitions import demo
+    from plugins.petitions.models import Petition
+
+    context = DemoContext(commune=commune, association=association, spaces={"commune": space}, admin=agent)
+    mapping_hooks.demo_data(context)
+    demo.load_demo(context)
+    petition = Petition.objects.get()
+    markers = map_markers(client.get(petition.get_absolute_url()).content.decode())
+    by_postcode = {}
+    for _name, _public, postcode in demo.SIGNERS:
+        by_postcode[postcode] = by_postcode.get(postcode, 0) + 1
+    assert sorted(m["weight"] for m in markers) == sorted(by_postcode.values()) == [10, 14]
