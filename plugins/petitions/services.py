@@ -173,9 +173,9 @@ def _mail_signers_who_asked(petition_id: int) -> None:
     from core.tasks import send_email
 
     petition = Petition.objects.get(pk=petition_id)
-    emails = Signature.objects.filter(
-        petition=petition, wants_updates=True, confirmed_at__isnull=False, withdrawn_at__isnull=True,
-    ).values_list("email", flat=True)
+    # The signers whose signature counts (not those withdrawn or invalidated, for fraud say) and
+    # who asked to hear what became of the petition.
+    emails = Signature.objects.counted().filter(petition=petition, wants_updates=True).values_list("email", flat=True)
     subject = _("Suite donnée à la pétition « %(title)s »") % {"title": petition.title}
     body = render_to_string("petitions/email/response.txt", {"petition": petition})
     for email in emails.iterator():

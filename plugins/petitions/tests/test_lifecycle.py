@@ -98,12 +98,18 @@ def test_deadline_closes_the_petition(open_petition):
 
 
 def test_response_is_published_and_signers_who_asked_are_told(
-    client, open_petition, agent, django_capture_on_commit_callbacks
+    client, open_petition, agent, moderator, django_capture_on_commit_callbacks
 ):
+    from plugins.petitions.models import Signature
+
     with django_capture_on_commit_callbacks(execute=True):
-        for i, wants in enumerate([True, False]):
+        for i, wants in enumerate([True, False, True, True]):
             request = services.sign(open_petition, name=f"Signataire {i}", email=f"s{i}@example.org", wants_updates=wants)
             services.confirm_signature(request.token)
+        # Signatures that no longer count are not told: one invalidated as fraud, one withdrawn.
+        services.invalidate_signatures(open_petition, Signature.objects.filter(email="s2@example.org"),
+                                       reason_code="fraud", by=moderator)
+        services.withdraw_signature(request.token)
     mail.outbox.clear()
     client.force_login(agent)
     with django_capture_on_commit_callbacks(execute=True):
