@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +25,7 @@ from plugins.petitions import workflow as states
 from plugins.petitions.models import Petition, PetitionSettings, Signature, Sponsor
 
 STAFF_ROLES = ("admin", "agent")
+logger = logging.getLogger(__name__)
 
 
 def settings_for(component: Component) -> PetitionSettings:
@@ -188,7 +190,7 @@ def _mail_signers_who_asked(petition_id: int) -> None:
 @dataclass
 class SignatureRequest:
     signature: Signature
-    token: str | None  # None when an unconfirmed signature was already pending
+    token: str | None  # None when the address had already signed (told by e-mail, no new link)
 
 
 def check_signer(petition: Petition, user) -> bool:
@@ -214,7 +216,10 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     """Record an online signature, to be confirmed through the link e-mailed to ``email``.
 
     Nothing counts before the confirmation. A second request for a pending signature sends
-    the link again; for a confirmed one it is refused, saying when the person signed.
+    the link again. For a confirmed one nothing changes and the address is told by e-mail when
+    it signed (the caller shows the same page as for a new signature: whether an address
+    signed is not shown to whoever typed it); only an account signing with its own address is
+    told at once, by a ``ValidationError``.
     When the petition box has eligibility rules, ``user`` must be an eligible account
     (:func:`check_signer`) and the signature uses the account's address, not ``email``.
     """
@@ -242,10 +247,16 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     if signature is None:
         signature = Signature.objects.get(petition=petition, email=email)
         if signature.confirmed_at is not None:
-            raise ValidationError(
-                _("Cette adresse a déjà signé cette pétition le %(date)s.")
-                % {"date": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y")}
-            )
+            if user is not None and user.is_authenticated and normalise_email(user.email) == email:
+                # The account's own address: nothing to keep from the person signed in.
+                raise ValidationError(
+                    _("Vous avez déjà signé cette pétition le %(date)s.")
+                    % {"date": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y")}
+                )
+            # Anyone can type an address, and whether it signed says what its owner thinks: the
+            # answer goes to the address only, the page is the one a new signer sees.
+            transaction.on_commit(lambda: _mail_already_signed(signature))
+            return SignatureRequest(signature, None)
         # Pending: a new link replaces the old one (the person may have lost the e-mail).
         signature.token_hash, signature.token_nonce = _hash_token(token), nonce
         signature.save(update_fields=["token_hash", "token_nonce"])
@@ -255,6 +266,28 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
 
     transaction.on_commit(wake_confirmation_sender)
     return SignatureRequest(signature, token)
+
+
+def _mail_already_signed(signature: Signature) -> None:
+    """Tell an address that asked to sign again that it already signed (and when), in the
+    language of the request. A broker that cannot be reached loses only this notice."""
+    from django.conf import settings
+    from kombu.exceptions import OperationalError
+
+    from core.tasks import send_email
+
+    petition = signature.petition
+    body = render_to_string("petitions/email/already_signed.txt", {
+        "petition": petition,
+        "signed": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y"),
+        "withdrawn": timezone.localtime(signature.withdrawn_at).strftime("%d/%m/%Y") if signature.withdrawn_at else "",
+        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + petition.get_absolute_url(),
+    })
+    subject = _("Votre signature de la pétition « %(title)s »") % {"title": petition.title}
+    try:
+        send_email.delay(subject=subject, body=body, to=[signature.email])
+    except (OperationalError, OSError):
+        logger.warning("Could not queue the 'already signed' notice of signature %s.", signature.pk, exc_info=True)
 
 
 def _insert_signature(signature: Signature) -> Signature | None:

@@ -90,6 +90,10 @@ def test_an_eligible_account_signs_with_its_address_and_confirms(
     assert "votre signature est confirmée" in page
     record = ParticipationRecord.objects.get()
     assert (record.channel, record.user) == ("web", resident)
+    # Signing again with one's own account: told at once, on the page (it is one's own data).
+    again = client.post(sign_url(open_petition), FORM)
+    assert again.status_code == 400 and "Vous avez déjà signé cette pétition le" in again.content.decode()
+    assert Signature.objects.count() == 1
 
 
 def test_confirmation_rechecks_eligibility(open_petition, rule, resident, citizen):

@@ -45,12 +45,44 @@ def test_online_signature_counts_after_the_email_link_is_confirmed(client, open_
     assert "1 signature" in client.get(open_petition.get_absolute_url()).content.decode()
 
 
-def test_one_signature_per_email_whatever_the_case_or_spaces(open_petition):
+def test_one_signature_per_email_whatever_the_case_or_spaces(open_petition, django_capture_on_commit_callbacks):
     first = services.sign(open_petition, name="A", email="Lea@Example.org ")
     services.confirm_signature(first.token)
-    with pytest.raises(Exception, match="déjà signé"):
-        services.sign(open_petition, name="A", email="lea@example.org")
-    assert Signature.objects.count() == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.sign(open_petition, name="B", email="lea@example.org")
+    assert again.token is None and again.signature.pk == first.signature.pk
+    assert Signature.objects.count() == 1 and Signature.objects.get().name == "A"
+    # The address is told, and only the address.
+    assert [m.to for m in mail.outbox] == [["lea@example.org"]]
+    signed = timezone.localtime(Signature.objects.get().confirmed_at)
+    assert f"Elle l'a déjà signée le {signed:%d/%m/%Y}" in mail.outbox[0].body
+
+
+def test_whoever_types_an_address_cannot_tell_whether_it_signed(client, open_petition, django_capture_on_commit_callbacks):
+    services.confirm_signature(services.sign(open_petition, name="A", email="lea@example.org").token)
+    mail.outbox.clear()
+    form = {"name": "Quelqu'un", "consent": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        signed = client.post(f"/petitions/{open_petition.pk}/sign/", {**form, "email": "lea@example.org"})
+        new = client.post(f"/petitions/{open_petition.pk}/sign/", {**form, "email": "noe@example.org"})
+    assert signed.status_code == new.status_code == 200
+    assert signed.content.decode().replace("lea@example.org", "noe@example.org") == new.content.decode()
+    notice, link = mail.outbox  # the notice to the address that signed, the link to the new one
+    assert notice.to == ["lea@example.org"] and "déjà signée" in notice.body and "/confirm/" not in notice.body
+    assert link.to == ["noe@example.org"] and "/confirm/" in link.body
+    assert Signature.objects.count() == 2
+
+
+def test_a_withdrawn_signature_is_not_given_again_and_its_address_is_told(open_petition, django_capture_on_commit_callbacks):
+    request = services.sign(open_petition, name="A", email="lea@example.org")
+    services.confirm_signature(request.token)
+    services.withdraw_signature(request.token)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sign(open_petition, name="A", email="lea@example.org").token is None
+    assert "a retiré sa signature le" in mail.outbox[0].body
+    assert Signature.objects.get().withdrawn_at is not None and Signature.objects.get().confirmed_at is not None
 
 
 def test_pending_signature_gets_a_fresh_link_instead_of_a_duplicate(open_petition):
