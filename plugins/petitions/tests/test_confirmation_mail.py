@@ -104,6 +104,24 @@ def test_an_unreachable_queue_loses_no_signature(client, open_petition):
     assert mail.outbox[0].to == ["lea@example.org"]
 
 
+def test_an_unreachable_queue_loses_only_the_notice_to_an_address_that_already_signed(
+        client, open_petition, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    from core import tasks as core_tasks
+
+    services.confirm_signature(services.sign(open_petition, name="Léa", email="lea@example.org").token)
+    mail.outbox.clear()
+    broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with mock.patch.object(core_tasks.send_email, "delay", side_effect=broker_down) as delay, \
+            django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/petitions/{open_petition.pk}/sign/",
+                               {"name": "Léa", "email": "lea@example.org", "consent": "on"})
+    assert delay.call_count == 1 and delay.call_args.kwargs["to"] == ["lea@example.org"]
+    assert response.status_code == 200 and "Plus qu'une étape" in response.content.decode()
+    assert Signature.objects.get().confirmed_at is not None and mail.outbox == []
+
+
 def test_the_periodic_run_is_declared(settings):
     from plugins.petitions.hooks import periodic_tasks
 
