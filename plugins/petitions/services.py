@@ -271,9 +271,9 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
 def _mail_already_signed(signature: Signature) -> None:
     """Tell an address that asked to sign again that it already signed (and when), in the
     language of the request. A broker that cannot be reached loses only this notice."""
-    from django.conf import settings
     from kombu.exceptions import OperationalError
 
+    from core.notifications.emails import absolute_url
     from core.tasks import send_email
 
     petition = signature.petition
@@ -281,7 +281,7 @@ def _mail_already_signed(signature: Signature) -> None:
         "petition": petition,
         "signed": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y"),
         "withdrawn": timezone.localtime(signature.withdrawn_at).strftime("%d/%m/%Y") if signature.withdrawn_at else "",
-        "link": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + petition.get_absolute_url(),
+        "link": absolute_url(petition.get_absolute_url()),
     })
     subject = _("Votre signature de la pétition « %(title)s »") % {"title": petition.title}
     try:

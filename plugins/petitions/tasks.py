@@ -167,15 +167,15 @@ def send_confirmations(batch: int = 200) -> int:
 
 
 def _mail_link(signature, nonce: str) -> None:
-    from django.conf import settings
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
 
+    from core.notifications.emails import absolute_url
     from plugins.petitions.services import link_token
 
     token = link_token(nonce)
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("petitions:confirm", kwargs={"token": token})
+    link = absolute_url(reverse("petitions:confirm", kwargs={"token": token}))
     body = render_to_string("petitions/email/confirm.txt", {"signature": signature, "link": link})
     subject = _("Confirmez votre signature : %(title)s") % {"title": signature.petition.title}
     EmailMessage(subject=subject, body=body, to=[signature.email]).send()
