@@ -251,7 +251,7 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
                 # The account's own address: nothing to keep from the person signed in.
                 raise ValidationError(
                     _("Vous avez déjà signé cette pétition le %(date)s.")
-                    % {"date": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y")}
+                    % {"date": _day(signature.confirmed_at)}
                 )
             # Anyone can type an address, and whether it signed says what its owner thinks: the
             # answer goes to the address only, the page is the one a new signer sees.
@@ -268,25 +268,28 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     return SignatureRequest(signature, token)
 
 
+def _day(moment) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y")
+
+
 def _mail_already_signed(signature: Signature) -> None:
     """Tell an address that asked to sign again that it already signed (and when), in the
     language of the request. A broker that cannot be reached loses only this notice."""
-    from kombu.exceptions import OperationalError
-
     from core.notifications.emails import absolute_url
     from core.tasks import send_email
+    from plugins.petitions.tasks import PUBLISH_ERRORS
 
     petition = signature.petition
     body = render_to_string("petitions/email/already_signed.txt", {
         "petition": petition,
-        "signed": timezone.localtime(signature.confirmed_at).strftime("%d/%m/%Y"),
-        "withdrawn": timezone.localtime(signature.withdrawn_at).strftime("%d/%m/%Y") if signature.withdrawn_at else "",
+        "signed": _day(signature.confirmed_at),
+        "withdrawn": _day(signature.withdrawn_at) if signature.withdrawn_at else "",
         "link": absolute_url(petition.get_absolute_url()),
     })
     subject = _("Votre signature de la pétition « %(title)s »") % {"title": petition.title}
     try:
         send_email.delay(subject=subject, body=body, to=[signature.email])
-    except (OperationalError, OSError):
+    except PUBLISH_ERRORS:
         logger.warning("Could not queue the 'already signed' notice of signature %s.", signature.pk, exc_info=True)
 
 

@@ -105,6 +105,10 @@ def confirmation_batch_seconds() -> float:
     return float(getattr(settings, "PETITIONS_CONFIRMATION_BATCH_SECONDS", default))
 
 
+#: What queueing a task raises when the broker cannot be reached (kombu's error, or the
+#: socket's own).
+PUBLISH_ERRORS = (OperationalError, OSError)
+
 _woken_at = float("-inf")
 _woken_lock = threading.Lock()
 
@@ -126,7 +130,7 @@ def wake_confirmation_sender() -> None:
         _woken_at = now
     try:
         send_confirmations.delay()
-    except (OperationalError, OSError):  # what Celery raises when it cannot publish
+    except PUBLISH_ERRORS:
         logger.warning("Could not queue the signature confirmation e-mails; the periodic run will send them.",
                        exc_info=True)
 
