@@ -9,10 +9,10 @@ from core.models import Space
 from tests.conftest import make_user
 
 
-def test_administrator_sees_the_five_plugins(client, superuser):
+def test_administrator_sees_the_built_in_plugins(client, superuser):
     client.force_login(superuser)
     html = client.get(reverse("parvis_plugins")).content.decode()
-    for slug in ("petitions", "participatory_budget", "mapping", "qa_elus", "volunteering"):
+    for slug in ("petitions", "participatory_budget", "mapping"):
         assert f"<code>{slug}</code>" in html
 
 
