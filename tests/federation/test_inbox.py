@@ -165,6 +165,23 @@ def test_instance_agreement_waits_for_an_administrator(client, remote, partner, 
     assert Activity.objects.get(type="Accept").deliveries.get().inbox == "https://partner.example/inbox"
 
 
+@pytest.mark.parametrize(("kind", "by_hand"), [("Application", True), ("Group", False), ("Person", False)])
+def test_each_actor_document_says_truly_whether_follows_wait_for_approval(
+        client, remote, partner, group, official, commune, kind, by_hand):
+    from federation.actors import person_actor
+
+    followed = {"Application": instance_actor(), "Group": group,
+                "Person": person_actor(official, commune, username="Marie Dupont")}[kind]
+    document = client.get(f"/federation/actors/{followed.username}",
+                          HTTP_ACCEPT="application/activity+json").json()
+    assert document["type"] == kind and document["manuallyApprovesFollowers"] is by_hand
+    alice = remote.actor("alice")
+    assert signed_post(client, inbox(followed), alice, alice.activity("Follow", followed.uri)).status_code == 202
+    row = Follow.objects.get(followed=followed, follower__uri=alice.uri)
+    answered = Activity.objects.filter(direction="out", type="Accept", actor=followed).exists()
+    assert (row.state == Follow.State.PENDING, not answered) == (by_hand, by_hand)
+
+
 def test_undo_block_and_delete(client, remote, partner, group):
     alice = remote.actor("alice")
     follow = alice.activity("Follow", group.uri)
