@@ -93,3 +93,11 @@ def test_account_emails_name_the_organisation_of_the_host_name(client, commune, 
     [reset] = mail.outbox
     assert reset.body.startswith("Bonjour, c'est Saint-Aubin !") and "  !" not in reset.body
     assert reset.subject.startswith("[Saint-Aubin] ")
+
+
+def test_account_emails_sent_outside_a_request_name_the_instance_and_its_address(settings):
+    from core.accounts import mail_site
+
+    settings.WAGTAIL_SITE_NAME, settings.WAGTAILADMIN_BASE_URL = "Parvis du Val", "https://participer.val.example/"
+    site = mail_site(None)
+    assert (site.name, site.domain) == ("Parvis du Val", "participer.val.example")
