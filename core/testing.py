@@ -4,9 +4,12 @@ Plugin authors load them with `pytest_plugins = ["core.testing"]` in their `conf
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from core.models import Membership, Organisation, Phase, Role, Space, User
@@ -105,3 +108,57 @@ def _fresh_cache():
     yield
     cache.clear()
     clear_all()
+
+
+# Ledger tables whose triggers refuse UPDATE, DELETE and TRUNCATE (participation migrations 0002
+# and 0003).
+LEDGER_TABLES = ("participation_ledgerentry", "participation_signedhead")
+
+
+@contextmanager
+def ledger_triggers_disabled() -> Iterator:
+    """Direct SQL on the append-only ledger tables, their triggers off (a test playing the
+    attacker, or clearing the ledger before a transactional test's flush); on again after."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Django's foreign keys are deferred: check them now, ALTER TABLE needs no pending event.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for table in LEDGER_TABLES:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+            try:
+                yield cursor
+            finally:
+                for table in LEDGER_TABLES:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        elif connection.vendor == "sqlite":
+            # SQLite cannot switch a trigger off: drop it and create it again from its own text.
+            placeholders = ", ".join(["%s"] * len(LEDGER_TABLES))
+            cursor.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                           f"AND tbl_name IN ({placeholders})", LEDGER_TABLES)
+            triggers = cursor.fetchall()
+            for name, _sql in triggers:
+                cursor.execute(f'DROP TRIGGER "{name}"')
+            try:
+                yield cursor
+            finally:
+                for _name, sql in triggers:
+                    cursor.execute(sql)
+        else:
+            yield cursor
+
+
+@pytest.fixture(autouse=True)
+def _ledger_cleared_before_flush(request):
+    """A transactional test ends with Django's flush (DELETE on SQLite, TRUNCATE on PostgreSQL),
+    which the append-only ledger refuses once it holds rows: clear it first, triggers off."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server"))
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so that this teardown runs before the flush
+    yield
+    with ledger_triggers_disabled() as cursor:
+        for table in LEDGER_TABLES:
+            cursor.execute(f"DELETE FROM {table}")

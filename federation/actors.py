@@ -62,6 +62,14 @@ def person_actor(user, organisation, *, username: str = "") -> Actor:
     return _create(candidate, Actor.Kind.PERSON, str(user), user=user, organisation=organisation)
 
 
+def approves_followers_by_hand(actor: Actor) -> bool:
+    """Whether a Follow of ``actor`` waits for an administrator: only the instance actor's (a
+    partnership, :func:`federation.services.approve_follow`). A ``Group`` or a ``Person`` is
+    answered at once, Accept or Reject by the federation policy. Actor documents publish this
+    as ``manuallyApprovesFollowers``."""
+    return actor.kind == Actor.Kind.APPLICATION
+
+
 def local_actor(username: str) -> Actor | None:
     """The local actor named ``username``, making the instance actor or a space's Group on
     first use; ``None`` when there is none (or its space is not published)."""

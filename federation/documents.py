@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core import __version__
 from federation import conf, keys
+from federation.actors import approves_followers_by_hand
 from federation.api import ObjectContext
 from federation.models import Actor
 
@@ -73,7 +74,7 @@ def actor_document(actor: Actor) -> dict[str, Any]:
         properties={
             "followers": _url("federation:followers", username=username),
             "endpoints": {"sharedInbox": _url("federation:shared_inbox")},
-            "manuallyApprovesFollowers": actor.kind != Actor.Kind.GROUP,
+            "manuallyApprovesFollowers": approves_followers_by_hand(actor),
             "discoverable": True,
         },
     )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from federation import partners, policy, supports
+from federation.actors import approves_followers_by_hand
 from federation.api import InboundActivity
 from federation.models import Activity, Actor, Follow
 from federation.outbox import send_to
@@ -59,7 +60,7 @@ def _follow(activity: Activity, target) -> bool:
     follow, _ = Follow.objects.get_or_create(follower=follower, followed=followed,
                                              defaults={"activity_uri": activity.uri})
     follow.activity_uri = activity.uri
-    if followed.kind == Actor.Kind.APPLICATION:
+    if approves_followers_by_hand(followed):
         # An instance agreement: an administrator approves it (federation.services.approve_follow).
         if follow.state != Follow.State.ACCEPTED:
             follow.state = Follow.State.PENDING

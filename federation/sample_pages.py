@@ -1,8 +1,8 @@
 """The federation's endpoints, declared for the every-page gates (docs/gates.md).
 
 They are JSON (or XML) documents for other servers, the same for every role: ``audit=False``
-(the browser gate skips them). The inboxes take signed POSTs only: a GET answers 405 and an
-unsigned POST 401, whoever the session belongs to. ``fx.objects["federation_activity"]`` is a
+(the browser gate skips them). The inboxes take signed POSTs only: a GET (reading the inbox,
+for its owner only) and an unsigned POST answer 401, whoever the session belongs to. ``fx.objects["federation_activity"]`` is a
 public outbox activity of the instance actor. The public page of partners and blocked
 servers (``federation:partners``) and the partners' publications are HTML pages for everyone;
 signing a partner's petition from here (``federation:partner_sign``) is for signed-in people. The back-office screen is in
@@ -211,6 +211,6 @@ def federation_pages() -> list[SamplePage]:
                    form=FormSample(data=lambda fx: {}, role=AGENT, submit="Ne plus être suivable",
                                    shown_on=lambda fx: reverse("federation:profile"),
                                    done=_no_longer_followable)),
-        page("actor_inbox", lambda fx: actor_url(fx, "actor_inbox"), get=POST_ONLY, post=UNSIGNED),
-        page("shared_inbox", lambda fx: reverse("federation:shared_inbox"), get=POST_ONLY, post=UNSIGNED),
+        page("actor_inbox", lambda fx: actor_url(fx, "actor_inbox"), get=UNSIGNED, post=UNSIGNED),
+        page("shared_inbox", lambda fx: reverse("federation:shared_inbox"), get=UNSIGNED, post=UNSIGNED),
     ]

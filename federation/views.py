@@ -1,7 +1,7 @@
 """Discovery (WebFinger, NodeInfo, host-meta), actor documents, collections, objects,
 activities, the extension context and the inboxes. All answer JSON; only the inboxes accept
 POST, are exempt from CSRF (they are authenticated by HTTP signatures instead) and never
-use the session."""
+use the session. Reading an inbox (GET) is unauthorised: 401, or 403 with credentials."""
 
 from __future__ import annotations
 
@@ -11,13 +11,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from federation import conf, documents, inbox, policy
 from federation.actors import local_actor
 from federation.models import Activity, Follow
 
 PAGE_SIZE = 20
+#: An inbox takes signed POSTs; a GET (reading it) is for its owner only (:func:`_read_refused`).
+INBOX_METHODS = ["GET", "HEAD", "POST"]
 
 
 def activity_json(data, status: int = 200, content_type: str = documents.ACTIVITY_JSON) -> JsonResponse:
@@ -192,15 +194,32 @@ def _receive(request, target=None):
                         status=outcome.status)
 
 
+def _read_refused(request) -> JsonResponse:
+    """ActivityPub lets an inbox's owner read it; this server offers no client-to-server
+    access, so nobody owns an inbox through it: 401 without credentials (and how to give
+    some), 403 with any (none can be enough)."""
+    if "signature" in request.headers or "authorization" in request.headers:
+        return error(403, "an inbox is read only by its owner: these credentials do not grant it")
+    response = error(401, "an inbox is read only by its owner, with an authenticated request")
+    response["WWW-Authenticate"] = f'Signature realm="{conf.domain()}",headers="(request-target) host date"'
+    return response
+
+
+def _inbox(request, target=None):
+    if request.method in ("GET", "HEAD"):
+        return _read_refused(request)
+    return _receive(request, target)
+
+
 @csrf_exempt
-@require_POST
+@require_http_methods(INBOX_METHODS)
 def actor_inbox(request, username: str):
-    return _receive(request, _actor_or_404(username))
+    return _inbox(request, _actor_or_404(username))
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(INBOX_METHODS)
 def shared_inbox(request):
-    return _receive(request)
+    return _inbox(request)
 
 

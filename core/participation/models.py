@@ -5,8 +5,8 @@
 * :class:`PendingLedgerEntry`: the transactional outbox, written in the same transaction as
   the record; :func:`core.participation.ledger_store.flush_pending` is the only code that
   moves its rows into :class:`LedgerEntry`.
-* :class:`LedgerLog`, :class:`LedgerEntry`, :class:`SignedHead`: the append-only ledger (on
-  PostgreSQL a trigger refuses any UPDATE or DELETE of entries and heads).
+* :class:`LedgerLog`, :class:`LedgerEntry`, :class:`SignedHead`: the append-only ledger
+  (triggers refuse any UPDATE or DELETE of entries and heads, on PostgreSQL and SQLite).
 * :class:`LedgerPublicKey`: every public key that signed heads (the private key is a file).
 """
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from core.contributions.services import change_status, record_activity, register_contribution
 from core.models import Component
 from core.permissions import has_role
+from core.templatetags.parvis import format_money
 from plugins.participatory_budget import workflow as states
 from plugins.participatory_budget.models import (
     STAGE_ORDER,
@@ -49,11 +50,8 @@ def _require_staff(user, budget: Budget) -> None:
 
 
 def money(amount: int | None, budget: Budget) -> str:
-    """``12 500 €``: amounts as the ballot and results show them."""
-    if amount is None:
-        return "—"
-    text = f"{amount:,}".replace(",", "\u202f")
-    return f"{text}\u00a0€" if budget.currency == "EUR" else f"{text}\u00a0{budget.currency}"
+    """``12 500 €`` (``€12,500`` in English): the core's ``money`` filter, in the budget's currency."""
+    return format_money(amount, budget.currency)
 
 
 # --- Stages ----------------------------------------------------------------------------------

@@ -61,3 +61,43 @@ def test_password_reset_sends_a_working_link(client, citizen):
     assert response.status_code == 302
     citizen.refresh_from_db()
     assert citizen.check_password("un tout nouveau secret")
+
+
+def _signup(client, **extra):
+    client.post("/accounts/signup/", {"email": "lea@example.org", "password1": "un mot de passe solide",
+                                      "password2": "un mot de passe solide"}, **extra)
+    [message] = mail.outbox
+    return message
+
+
+def test_account_emails_name_the_instance(client, db, settings):
+    settings.WAGTAIL_SITE_NAME = "Parvis de la vallée"
+    message = _signup(client)
+    assert message.body.startswith("Bonjour, c'est Parvis de la vallée !")
+    assert "Merci d'utiliser Parvis de la vallée !" in message.body
+    assert message.subject.startswith("[Parvis de la vallée] ")
+    assert " !" in message.body and "  !" not in message.body
+
+
+def test_account_emails_name_the_organisation_of_the_host_name(client, commune, citizen):
+    from wagtail.models import Page, Site
+
+    commune.site = Site.objects.create(hostname="saint-aubin.example", port=80,
+                                       root_page=Page.get_first_root_node())
+    commune.save()
+    message = _signup(client, HTTP_HOST="saint-aubin.example")
+    assert message.body.startswith("Bonjour, c'est Saint-Aubin !")
+    assert "saint-aubin.example" in message.body and "  !" not in message.body
+    mail.outbox.clear()
+    client.post("/accounts/password/reset/", {"email": citizen.email}, HTTP_HOST="saint-aubin.example")
+    [reset] = mail.outbox
+    assert reset.body.startswith("Bonjour, c'est Saint-Aubin !") and "  !" not in reset.body
+    assert reset.subject.startswith("[Saint-Aubin] ")
+
+
+def test_account_emails_sent_outside_a_request_name_the_instance_and_its_address(settings):
+    from core.accounts import mail_site
+
+    settings.WAGTAIL_SITE_NAME, settings.WAGTAILADMIN_BASE_URL = "Parvis du Val", "https://participer.val.example/"
+    site = mail_site(None)
+    assert (site.name, site.domain) == ("Parvis du Val", "participer.val.example")

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from federation.actors import instance_actor, space_actor
 from federation.models import Activity, Actor, Delivery, DomainRule, Follow, Policy
+from federation.signing import signed_get_headers
 from tests.federation.conftest import signed_post
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +166,23 @@ def test_instance_agreement_waits_for_an_administrator(client, remote, partner, 
     assert Activity.objects.get(type="Accept").deliveries.get().inbox == "https://partner.example/inbox"
 
 
+@pytest.mark.parametrize(("kind", "by_hand"), [("Application", True), ("Group", False), ("Person", False)])
+def test_each_actor_document_says_truly_whether_follows_wait_for_approval(
+        client, remote, partner, group, official, commune, kind, by_hand):
+    from federation.actors import person_actor
+
+    followed = {"Application": instance_actor(), "Group": group,
+                "Person": person_actor(official, commune, username="Marie Dupont")}[kind]
+    document = client.get(f"/federation/actors/{followed.username}",
+                          HTTP_ACCEPT="application/activity+json").json()
+    assert document["type"] == kind and document["manuallyApprovesFollowers"] is by_hand
+    alice = remote.actor("alice")
+    assert signed_post(client, inbox(followed), alice, alice.activity("Follow", followed.uri)).status_code == 202
+    row = Follow.objects.get(followed=followed, follower__uri=alice.uri)
+    answered = Activity.objects.filter(direction="out", type="Accept", actor=followed).exists()
+    assert (row.state == Follow.State.PENDING, not answered) == (by_hand, by_hand)
+
+
 def test_undo_block_and_delete(client, remote, partner, group):
     alice = remote.actor("alice")
     follow = alice.activity("Follow", group.uri)
@@ -213,9 +231,30 @@ def test_inbound_activities_reach_plugin_handlers(client, remote, partner, group
     assert Activity.objects.get(uri=like["id"]).state == Activity.State.PROCESSED
 
 
-def test_get_on_the_inbox_is_not_allowed(client, group):
-    assert client.get(inbox(group)).status_code == 405
-    assert Delivery.objects.count() == 0
+def test_reading_an_inbox_needs_its_owners_credentials(client, remote, partner, group, official, commune, citizen):
+    """ActivityPub lets an inbox's owner read it (GET); nobody owns one through this server
+    (there is no client-to-server access), so a GET is unauthorised: 401 without credentials,
+    403 with some. Every inbox answers alike; other methods than GET, HEAD and POST are 405."""
+    from federation.actors import person_actor
+
+    person = person_actor(official, commune, username="Marie Dupont")
+    paths = ["/federation/inbox", inbox(instance_actor()), inbox(group), inbox(person)]
+    client.force_login(citizen)  # a session is no credential here
+    alice = remote.actor("alice")
+    for path in paths:
+        for method in ("GET", "HEAD"):
+            response = client.generic(method, path, HTTP_ACCEPT="application/activity+json")
+            assert response.status_code == 401, (method, path)
+            assert response["WWW-Authenticate"].startswith('Signature realm="testserver"')
+        assert "owner" in client.get(path).json()["error"]
+        signed = signed_get_headers(alice.secret(), f"http://testserver{path}", "application/activity+json")
+        response = client.get(path, HTTP_SIGNATURE=signed["signature"], HTTP_DATE=signed["date"],
+                              HTTP_ACCEPT="application/activity+json")
+        assert response.status_code == 403 and "owner" in response.json()["error"]
+        response = client.put(path, b"{}", content_type="application/activity+json")
+        assert response.status_code == 405 and response["Allow"] == "GET, HEAD, POST"
+    assert client.get("/federation/actors/nobody/inbox").status_code == 404
+    assert nothing_stored() and Delivery.objects.count() == 0
 
 
 def test_the_inbox_verifies_under_asgi_and_from_a_running_event_loop(remote, partner, group):

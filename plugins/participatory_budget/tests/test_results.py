@@ -3,6 +3,8 @@ project is explained; paper ballots through the shared paper entry screen."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -140,3 +142,34 @@ def test_explanations_are_written_in_the_readers_language(client, voting, agent)
     assert "Non financé : " in client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Not funded: " in english and "Non financé" not in english
+
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+def test_pages_write_amounts_the_same_way_in_the_readers_language(client, voting, agent, resident):
+    budget, p = voting
+    page = reverse("participatory_budget:component", args=[budget.component_id])
+    french = client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"Montant total : 100{NNBSP}000{NBSP}€." in french
+    assert f"Toute la commune : 30{NNBSP}000{NBSP}€." in french
+    assert f"Le Bourg : 50{NNBSP}000{NBSP}€." in french and f"28{NNBSP}000{NBSP}€" in french
+    english = client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "€100,000" in english and "€28,000" in english
+    client.force_login(verified_in(resident, "Le Bourg"))
+    ballot = client.get(reverse("participatory_budget:vote", args=[budget.component_id]),
+                        HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"enveloppe de 50{NNBSP}000{NBSP}€" in ballot and f"Des bancs ombragés — 9{NNBSP}000{NBSP}€" in ballot
+    client.logout()
+    _vote_all(budget, p)
+    services.set_stage(budget, Stage.RESULTS, by=agent)
+    publish_results(budget.pk)
+    url = reverse("participatory_budget:results", args=[budget.component_id])
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert f"Dépensé : 37{NNBSP}000{NBSP}€ sur 50{NNBSP}000{NBSP}€" in french
+    assert f"<td>42{NNBSP}000{NBSP}€</td>" in french
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "€37,000" in english and "<td>€42,000</td>" in english
+    assert "only €13,000 was left for a cost of €42,000" in english
+    for text in (french, english, ballot):
+        assert not re.search(r"\d\s*EUR", text)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError, connection, transaction
 
 from core.ledger import load_export, verify_export
 from core.participation.models import (
@@ -114,6 +115,25 @@ def test_parvis_verify_passes_on_the_export(petition, tmp_path, capsys):
     publish_head(petition)
     call_command("verify", str(_export_file(tmp_path, petition)))  # exit status 0: no SystemExit
     assert capsys.readouterr().out.startswith("OK: entries, signed heads, running hashes and totals")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE participation_ledgerentry SET data = 'x' WHERE seq = 0",
+    "DELETE FROM participation_ledgerentry WHERE seq = 1",
+    "UPDATE participation_signedhead SET root = 'x'",
+    "DELETE FROM participation_signedhead",
+])
+def test_the_database_refuses_to_change_or_remove_ledger_rows(petition, sql):
+    """SQLite, the embedded default, refuses as PostgreSQL does (test_postgresql.py)."""
+    sign(petition, 2)
+    publish_head(petition)
+    with pytest.raises(DatabaseError, match="the ledger is append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        LedgerEntry.objects.filter(seq=0).update(data="x")
+    assert LedgerEntry.objects.count() == 2 and SignedHead.objects.count() == 1
+    assert verify_export(load_export(export(petition))).ok
 
 
 def test_changing_one_entry_by_sql_is_named_by_the_verifier(petition, tmp_path, capsys):

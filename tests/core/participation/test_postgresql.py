@@ -54,6 +54,18 @@ def test_ledger_rows_cannot_be_updated_or_deleted(petition):
     assert verify_export(load_export(export(petition))).ok
 
 
+@pytest.mark.parametrize("table", ["participation_ledgerentry", "participation_signedhead"])
+def test_a_ledger_table_holding_rows_cannot_be_truncated(petition, table):
+    sign(petition, 2)
+    publish_head(petition)
+    with pytest.raises(DatabaseError, match=f"the ledger is append-only: TRUNCATE on {table}"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE needs no pending FK check
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert LedgerEntry.objects.count() == 2
+    assert verify_export(load_export(export(petition))).ok
+
+
 def test_a_superuser_who_disables_the_trigger_is_still_caught_by_the_verifier(petition):
     sign(petition, 6)
     publish_head(petition)

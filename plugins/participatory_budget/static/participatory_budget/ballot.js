@@ -7,6 +7,18 @@
     var meter = part.querySelector("meter");
     var amount = part.querySelector(".left-amount");
     if (!meter || !amount) { return; }
+    // Written as the server's money filter writes it: "9 500 €" in French, "€9,500" in English.
+    function money(value) {
+      var digits = Number.isInteger(value) ? 0 : 2;
+      try {
+        return new Intl.NumberFormat(document.documentElement.lang || "fr", {
+          style: "currency", currency: part.dataset.currency || "EUR",
+          minimumFractionDigits: digits, maximumFractionDigits: digits
+        }).format(value);
+      } catch (error) {  // an unknown currency code
+        return String(value) + "\u00a0" + (part.dataset.currency || "");
+      }
+    }
     function update() {
       var spent = 0;
       part.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
@@ -14,7 +26,7 @@
       });
       var left = envelope - spent;
       meter.value = Math.max(left, 0);
-      amount.textContent = String(left);
+      amount.textContent = money(left);
       part.classList.toggle("over-budget", left < 0);
     }
     part.addEventListener("change", update);
