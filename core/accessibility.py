@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from core.hosts import serve_here
 from core.models import Organisation
 
 FORMAT = "parvis-axe-summary/1"
@@ -115,6 +116,7 @@ def current_status_label():
 
 def statement(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     request.organisation = organisation
     audit = last_audit()
     pages = []

@@ -1,11 +1,13 @@
-"""Which organisation a request is for, and 404 for plugins it has disabled."""
+"""Which organisation a request is for, the redirect to an organisation's own host, and 404 for
+plugins it has disabled."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Site
 
+from core.hosts import OrganisationElsewhere
 from core.plugin_host import registry
 from core.process_cache import ProcessCache
 
@@ -37,6 +39,13 @@ class OrganisationMiddleware:
     def __call__(self, request: HttpRequest):
         request.organisation = SimpleLazyObject(lambda: organisation_for(request))
         return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        """A page asked for on another organisation's host (``core.hosts.serve_here``): a
+        temporary redirect, since the organisation may later get (or lose) a host of its own."""
+        if isinstance(exception, OrganisationElsewhere):
+            return HttpResponseRedirect(exception.url)
+        return None
 
 
 class PluginGateMiddleware:

@@ -116,12 +116,17 @@ class ComponentType:
     ``key`` is unique within the plugin; the full type is ``"<plugin slug>.<key>"``.
     ``view_name`` names a URL pattern of the plugin (within its namespace) that takes a
     ``component_id`` keyword argument and shows the component to the public.
+    ``on_placed``, if given, is called with the :class:`core.models.Component` once it is placed
+    in a phase (in the back-office or by :func:`core.components.place_component`) to create
+    what the component needs (a participatory budget's record), so that it is listed at once.
+    It is called again when an agent edits the component: it must be idempotent.
     """
 
     key: str
     label: Any
     description: Any = ""
     view_name: str = ""
+    on_placed: Callable[[Any], None] | None = None
 
 
 @dataclass(frozen=True)

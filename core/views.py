@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
+from core.hosts import serve_here
 from core.models import Component, Organisation, Phase, Space
 
 
@@ -28,6 +29,7 @@ def home(request):
 
 def organisation_home(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     request.organisation = organisation
     return render(
         request,
@@ -49,6 +51,7 @@ def space_detail(request, slug: str):
         ),
         slug=slug,
     )
+    serve_here(request, space)
     from core.permissions import has_role
 
     return render(request, "core/space_detail.html", {

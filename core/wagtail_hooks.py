@@ -65,3 +65,14 @@ def index_space_for_search(request, instance):
         from core.search.services import index_space
 
         index_space(instance)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def prepare_placed_component(request, instance):
+    """A component placed (or retyped) in the back-office gets what its plugin creates with it
+    (a budget's record), so that it is listed at once."""
+    if isinstance(instance, Component):
+        from core.components import prepare_component
+
+        prepare_component(instance)

@@ -42,7 +42,7 @@ def post_comment(contribution: Contribution, *, author, body: str, parent: Comme
         notify(
             [parent.author], "core.comment_reply",
             title=_("Nouvelle réponse à votre commentaire sur « %(title)s »") % {"title": contribution.title},
-            body=visible_text(comment.body)[:500], url=contribution.get_absolute_url(),
+            body=visible_text(comment.body)[:500], url=contribution.get_absolute_url(), owner=contribution.space,
         )
     return comment
 

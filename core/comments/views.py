@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.comments import services
 from core.comments.models import Comment
 from core.contributions.views import visible_contribution
+from core.hosts import serve_here
 
 
 class CommentForm(forms.Form):
@@ -49,6 +50,7 @@ def post(request, contribution_pk: int):
 @login_required
 def edit(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("contribution__space"), pk=pk)
+    serve_here(request, comment.contribution.space)
     if not services.can_edit(comment, request.user):
         raise PermissionDenied
     form = CommentForm(request.POST or None, initial={"body": comment.body.replace("<br>\n", "\n")})
@@ -67,6 +69,7 @@ def edit(request, pk: int):
 @login_required
 def delete(request, pk: int):
     comment = get_object_or_404(Comment.objects.select_related("contribution__space"), pk=pk)
+    serve_here(request, comment.contribution.space)
     services.delete_comment(comment, by=request.user)
     messages.success(request, _("Votre commentaire est supprimé."))
     return redirect(_anchor(comment))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.contributions import services
 from core.contributions.forms import AnswerForm, StatusForm
 from core.contributions.models import Contribution, OfficialAnswer, SpaceActivity
+from core.hosts import serve_here
 from core.models import Space
 from core.moderation.services import MODERATOR_ROLES
 from core.permissions import has_role
@@ -26,6 +27,7 @@ def visible_contribution(request, pk: int) -> Contribution:
     contribution = get_object_or_404(Contribution.objects.select_related("space", "author"), pk=pk)
     if not contribution.space.is_published:
         raise Http404
+    serve_here(request, contribution.space)
     if contribution.awaiting_moderation and not (
         (request.user.is_authenticated and contribution.author_id == request.user.pk)
         or has_role(request.user, contribution, MODERATOR_ROLES)
@@ -97,6 +99,7 @@ def publish_answer(request, pk: int):
 
 def space_activity(request, slug: str):
     space = get_object_or_404(Space.objects.published(), slug=slug)
+    serve_here(request, space)
     activities = SpaceActivity.objects.filter(space=space)
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
     return render(request, "contributions/activity.html", {"space": space, "page": page})

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.hosts import serve_here
 from core.identity import services
 from core.identity.forms import (
     CensusUploadForm,
@@ -33,6 +34,7 @@ QUEUE_PAGE_SIZE = 50
 
 def _organisation_for_agent(request, slug: str) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     if not has_role(request.user, organisation, AGENT_ROLES):
         raise PermissionDenied
     return organisation

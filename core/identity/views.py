@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core.hosts import serve_here
 from core.identity import oidc, oidc_config, services
 from core.identity.forms import CensusMatchForm, RedeemCodeForm
 from core.identity.methods import EMAIL, all_methods
@@ -147,6 +148,7 @@ def oidc_callback(request, provider: str):
 def space_eligibility(request, slug: str):
     """Puis-je participer ? The conditions of a space and what I still have to prove."""
     space = get_object_or_404(Space.objects.published(), slug=slug)
+    serve_here(request, space)
     eligibility = services.check_eligibility(request.user, space)
     rules = list(space.eligibility_rules.select_related("membership_organisation"))
     return render(request, "identity/space_eligibility.html",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.comments.models import Comment
 from core.contributions.models import Contribution
+from core.hosts import serve_here
 from core.models import Organisation
 from core.moderation import services
 from core.moderation.models import ModerationDecision, Report
@@ -24,7 +25,7 @@ from core.permissions import has_role, organisations_of
 TARGETS = {"contribution": Contribution, "comment": Comment}
 
 
-def _target(target_type: str, pk: int):
+def _target(request, target_type: str, pk: int):
     model = TARGETS.get(target_type)
     if model is None:
         raise Http404
@@ -32,6 +33,7 @@ def _target(target_type: str, pk: int):
     target = get_object_or_404(model.objects.select_related(related), pk=pk)
     if not target.space.is_published:
         raise Http404
+    serve_here(request, target.space)
     return target
 
 
@@ -54,7 +56,7 @@ class ReportForm(forms.Form):
 
 @login_required
 def report(request, target_type: str, pk: int):
-    target = _target(target_type, pk)
+    target = _target(request, target_type, pk)
     organisation = organisations_of(target)[0]
     reasons = services.charter(organisation)
     form = ReportForm(request.POST or None, reasons=reasons)
@@ -83,7 +85,7 @@ class DecisionForm(forms.Form):
 
 @login_required
 def decide(request, target_type: str, pk: int):
-    target = _target(target_type, pk)
+    target = _target(request, target_type, pk)
     if not has_role(request.user, target, services.MODERATOR_ROLES):
         raise PermissionDenied
     organisation = organisations_of(target)[0]
@@ -114,6 +116,7 @@ QUEUE_PAGE_SIZE = 25
 def queue(request, slug: str):
     """Open reports and items awaiting pre-moderation in the organisation's spaces."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     if not has_role(request.user, organisation, services.MODERATOR_ROLES):
         raise PermissionDenied
     in_org = Q(contribution__space__organisations=organisation) | Q(comment__contribution__space__organisations=organisation)
@@ -133,12 +136,14 @@ def queue(request, slug: str):
 
 def charter(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     return render(request, "moderation/charter.html", {"organisation": organisation, "reasons": services.charter(organisation)})
 
 
 def public_log(request, slug: str):
     """Counts of decisions by reason, and placeholders of hidden items (never their content)."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     decisions = ModerationDecision.objects.filter(organisation=organisation)
     counts = (
         decisions.filter(action=ModerationDecision.Action.HIDE)

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from core.hosts import absolute_url
 from core.notifications.models import Notification
 from core.notifications.tokens import ALL_KINDS, make_token
 
 #: A digest lists at most this many notifications; the rest are in the inbox.
 DIGEST_LIMIT = 100
-
-
-def absolute_url(url: str) -> str:
-    """``url`` made absolute with the instance's base address (``PARVIS_BASE_URL``)."""
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/"
-    return urljoin(base, url) if url else ""
 
 
 def unsubscribe_url(user_id: int, kind: str = ALL_KINDS) -> str:

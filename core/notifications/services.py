@@ -17,7 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.contributions.models import Contribution
-from core.models import Space
+from core.hosts import link_to
+from core.models import Organisation, Space
 from core.notifications.models import Follow, Notification
 from core.plugin_host import call_each
 from core.plugins import NotificationKind
@@ -114,13 +115,15 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def notify(recipients, kind: str, *, title: str, body: str = "", url: str = "",
-           exclude=None) -> int:
+           exclude=None, owner: Space | Organisation | None = None) -> int:
     """Notify ``recipients`` (a user, users, or a queryset of users) of something of ``kind``.
 
     ``kind`` is ``"<plugin slug>.<key>"`` as declared through the ``notification_kinds`` hook;
     an unknown kind raises ``ValueError``. Recipients are de-duplicated; ``exclude`` (a user or
-    several, e.g. the person who acted) and inactive users are skipped. The rows are created in
-    the current transaction; the e-mail task is queued when it commits. Returns the number of
+    several, e.g. the person who acted) and inactive users are skipped. ``owner``, the space or
+    organisation ``url`` belongs to, puts the link on its organisation's host name (in the
+    inbox and in the e-mail; ``core.hosts.link_to``). The rows are created in the current
+    transaction; the e-mail task is queued when it commits. Returns the number of
     notifications created.
     """
     if kind not in notification_kinds():
@@ -129,6 +132,7 @@ def notify(recipients, kind: str, *, title: str, body: str = "", url: str = "",
     if not title or not title.strip():
         raise ValueError("A notification needs a title.")
     _check_url(url)
+    url = link_to(url, owner)
     User = get_user_model()
     if isinstance(recipients, QuerySet):
         candidates = User.objects.filter(pk__in=recipients.values("pk"))
@@ -169,5 +173,7 @@ def _queue_emails(ids: list[int]) -> None:
 
 def notify_followers(target: Target, kind: str, *, title: str, body: str = "", url: str = "",
                      exclude=None) -> int:
-    """Notify every active follower of ``target`` (see :func:`notify`)."""
-    return notify(followers_of(target), kind, title=title, body=body, url=url, exclude=exclude)
+    """Notify every active follower of ``target`` (see :func:`notify`); the link is on the
+    host of the target's space."""
+    owner = target if isinstance(target, Space) else target.space
+    return notify(followers_of(target), kind, title=title, body=body, url=url, exclude=exclude, owner=owner)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.contributions.models import Contribution
+from core.hosts import serve_here
 from core.models import Space
 from core.notifications import services
 from core.notifications.forms import PreferencesForm, SpaceMessageForm
@@ -147,6 +148,7 @@ def follow(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
     if model is None:
         raise Http404
     target = get_object_or_404(model, pk=pk)
+    serve_here(request, target if isinstance(target, Space) else target.space)
     following = services.is_following(request.user, target)
     # Someone may stop following what has since been hidden; nobody may start following it.
     if not following and not _can_follow(target):
@@ -167,6 +169,7 @@ def follow(request: HttpRequest, target_type: str, pk: int) -> HttpResponse:
 def space_message(request: HttpRequest, slug: str) -> HttpResponse:
     """Agents and administrators of a space's organisations write to all its followers."""
     space = get_object_or_404(Space, slug=slug)
+    serve_here(request, space)
     if not has_role(request.user, space, ["agent", "admin"]):
         raise PermissionDenied
     form = SpaceMessageForm(request.POST if request.method == "POST" else None)

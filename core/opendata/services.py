@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
+from core.hosts import absolute_url
 from core.models import Component, Organisation, Space
 from core.opendata.models import OpenDataSettings, settings_for
 from core.opendata.registry import PublishedDataSet, datasets_for
@@ -103,7 +104,7 @@ def metadata(organisation: Organisation, settings: OpenDataSettings, published: 
         "licence": {"id": licence.spdx, "name": licence.name, "url": licence.url},
         "min_cell_size": settings.k if dataset.aggregate else None,
         "generated_at": timezone.now().replace(microsecond=0),
-        "catalogue": request.build_absolute_uri(catalogue_url) if request else catalogue_url,
+        "catalogue": absolute_url(catalogue_url, organisation),
         "columns": [
             {"key": column.key, "type": column.type, "description": str(column.description)}
             for column in dataset.columns

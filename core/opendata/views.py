@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.hosts import absolute_url, serve_here
 from core.models import Component, Organisation
 from core.opendata import formats
 from core.opendata.models import settings_for
@@ -42,6 +43,7 @@ def _public(response: HttpResponse, request, *, personal_page: bool = False) -> 
 def _organisation(request, slug: str) -> Organisation | None:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is not None:
+        serve_here(request, organisation)
         request.organisation = organisation
     return organisation
 
@@ -87,7 +89,7 @@ def catalogue_json(request, organisation: str):
                                 if dataset.aggregate else None),
                 "distribution": [
                     {"format": fmt, "mediaType": CONTENT_TYPES[fmt].split(";")[0],
-                     "downloadURL": request.build_absolute_uri(url)}
+                     "downloadURL": absolute_url(url, found)}
                     for fmt, url in item.urls.items()
                 ],
             })
@@ -96,7 +98,7 @@ def catalogue_json(request, organisation: str):
         "title": _("Données ouvertes de %(name)s") % {"name": found.name},
         "publisher": {"name": found.name, "slug": found.slug},
         "license": {"id": licence.spdx, "name": licence.name, "url": licence.url},
-        "homepage": request.build_absolute_uri(request.path.rsplit("catalogue.json", 1)[0]),
+        "homepage": absolute_url(request.path.rsplit("catalogue.json", 1)[0], found),
         "dataset": datasets,
     }, json_dumps_params={"ensure_ascii": False})
     return _public(response, request)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin
-
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.hosts import absolute_url, serve_here
 from core.participation import paper_import
 from core.participation.forms import CsvImportForm, ReceiptForm, paper_form_class, person_key_for
 from core.participation.models import LedgerLog, LedgerPublicKey
@@ -33,11 +31,15 @@ from core.permissions import has_role
 AGENT_ROLES = ("agent", "admin")
 
 
-def _subject(subject_key: str) -> Subject:
+def _subject(request, subject_key: str) -> Subject:
+    """The subject, on the host of its organisation (``core.hosts.serve_here``)."""
     try:
-        return get_subject(subject_key)
+        subject = get_subject(subject_key)
     except UnknownSubject:
         raise Http404 from None
+    if subject.info.space is not None:
+        serve_here(request, subject.info.space)
+    return subject
 
 
 def can_enter_paper(user, subject: Subject) -> bool:
@@ -48,7 +50,7 @@ def can_enter_paper(user, subject: Subject) -> bool:
 
 
 def _agent_subject(request, subject_key: str) -> Subject:
-    subject = _subject(subject_key)
+    subject = _subject(request, subject_key)
     if not can_enter_paper(request.user, subject):
         raise PermissionDenied
     return subject
@@ -138,8 +140,8 @@ def paper_import_view(request, subject_key: str):
 @require_GET
 def printable(request, subject_key: str):
     """An A4 form to print, with a QR code leading to the subject's online page."""
-    subject = _subject(subject_key)
-    url = urljoin(settings.WAGTAILADMIN_BASE_URL, subject.info.url)
+    subject = _subject(request, subject_key)
+    url = absolute_url(subject.info.url, subject.info.space)
     qr = segno.make(url, error="m").svg_inline(scale=3, title=_("Participer en ligne"))
     qr = qr.replace("<svg ", '<svg role="img" ', 1)
     fields = paper_form_class(subject.type)(with_assisted=False).fields
@@ -159,6 +161,8 @@ def ledger(request, subject_key: str):
         subject = None  # a plugin was removed: its ledger stays public
     if log is None and subject is None:
         raise Http404
+    if subject is not None and subject.info.space is not None:
+        serve_here(request, subject.info.space)
     heads = list(log.heads.order_by("-pk")[:5]) if log is not None else []
     return render(request, "participation/ledger.html", {
         "subject": subject, "subject_key": subject_key, "log": log, "heads": heads,

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from core.hosts import serve_here
 from core.models import Organisation
 from core.permissions import has_role
 from core.retention import register as generated
@@ -26,6 +27,7 @@ ADMIN_ROLES = ("admin",)
 
 def _organisation(request, slug: str, roles=None) -> Organisation:
     organisation = get_object_or_404(Organisation, slug=slug)
+    serve_here(request, organisation)
     if roles is not None and not has_role(request.user, organisation, roles):
         raise PermissionDenied
     request.organisation = organisation  # the footer's links and the page title

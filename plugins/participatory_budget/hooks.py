@@ -35,9 +35,15 @@ def component_types():
             key="budget", label=_("Budget participatif"),
             description=_("Les habitants proposent des projets, les services les étudient, tout le monde vote ; "
                           "dépouillement équitable et vérifiable."),
-            view_name="component",
+            view_name="component", on_placed=_create_budget,
         )
     ]
+
+
+def _create_budget(component) -> None:
+    from plugins.participatory_budget.services import budget_for
+
+    budget_for(component)
 
 
 @hookimpl

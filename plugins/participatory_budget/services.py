@@ -34,6 +34,8 @@ COMPONENT_TYPE = "participatory_budget.budget"
 
 
 def budget_for(component: Component) -> Budget:
+    """The budget of ``component``, created with its first stage if missing. Called when the
+    component is placed in a phase (``ComponentType.on_placed``), so the list shows it at once."""
     budget, created = Budget.objects.get_or_create(component=component)
     if created:
         StageChange.objects.create(budget=budget, stage=budget.stage)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.hosts import serve_here
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
 from core.participation.services import AlreadyParticipated, NotEligible, ParticipationError
@@ -41,9 +42,7 @@ def _budget(request, component_id: int) -> Budget:
         Component.objects.select_related("phase__space"), pk=component_id,
         component_type=services.COMPONENT_TYPE, phase__space__is_published=True,
     )
-    organisation = request.organisation
-    if organisation and not component.phase.space.organisations.filter(pk=organisation.pk).exists():
-        raise Http404
+    serve_here(request, component.phase.space)
     budget = services.budget_for(component)
     budget.component = component
     return budget
@@ -61,6 +60,7 @@ def _project(request, pk: int) -> Project:
         Project.objects.select_related("budget__component__phase__space", "district", "contribution", "merged_into"),
         pk=pk, budget__component__phase__space__is_published=True,
     )
+    serve_here(request, project.budget.component.phase.space)
     contribution = project.contribution
     if contribution is None or (contribution.awaiting_moderation and project.author_id != request.user.pk):
         if not has_role(request.user, project.budget.component.phase.space, MODERATOR_ROLES + services.STAFF_ROLES):

@@ -275,7 +275,7 @@ def _day(moment) -> str:
 def _mail_already_signed(signature: Signature) -> None:
     """Tell an address that asked to sign again that it already signed (and when), in the
     language of the request. A broker that cannot be reached loses only this notice."""
-    from core.notifications.emails import absolute_url
+    from core.hosts import absolute_url
     from core.tasks import send_email
     from plugins.petitions.tasks import PUBLISH_ERRORS
 
@@ -284,7 +284,7 @@ def _mail_already_signed(signature: Signature) -> None:
         "petition": petition,
         "signed": _day(signature.confirmed_at),
         "withdrawn": _day(signature.withdrawn_at) if signature.withdrawn_at else "",
-        "link": absolute_url(petition.get_absolute_url()),
+        "link": absolute_url(petition.get_absolute_url(), petition.component.phase.space),
     })
     subject = _("Votre signature de la pétition « %(title)s »") % {"title": petition.title}
     try:

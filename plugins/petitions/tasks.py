@@ -85,7 +85,8 @@ def check_thresholds(petition: Petition) -> list[str]:
         recipients = User.objects.filter(
             Q(pk__in=staff) | Q(pk__in=followers_of(petition.contribution).values("pk"))
         )
-        notify(recipients, "petitions.threshold_reached", title=title, body=body, url=url)
+        notify(recipients, "petitions.threshold_reached", title=title, body=body, url=url,
+               owner=petition.component.phase.space)
     return reached
 
 
@@ -144,20 +145,25 @@ def send_confirmations(batch: int = 200) -> int:
     A mail that fails gets its nonce back and goes with a later run. When this run sent
     something, it runs again one batching interval later for what arrived while it worked.
     """
+    from core.hosts import origin_of
     from plugins.petitions.models import Signature
 
     sent = 0
+    origins: dict[int, str] = {}  # the links' host, per space: read once per run
     while True:
         pending = list(
             Signature.objects.exclude(token_nonce="").filter(confirmed_at__isnull=True)
-            .select_related("petition").order_by("pk")[:batch]
+            .select_related("petition__component__phase__space").order_by("pk")[:batch]
         )
         for signature in pending:
             nonce = signature.token_nonce
             if not Signature.objects.filter(pk=signature.pk, token_nonce=nonce).update(token_nonce=""):
                 continue
+            space = signature.petition.component.phase.space
+            if space.pk not in origins:
+                origins[space.pk] = origin_of(space)
             try:
-                _mail_link(signature, nonce)
+                _mail_link(signature, nonce, origins[space.pk])
             except Exception:
                 Signature.objects.filter(pk=signature.pk, token_nonce="").update(token_nonce=nonce)
                 raise
@@ -170,16 +176,16 @@ def send_confirmations(batch: int = 200) -> int:
     return sent
 
 
-def _mail_link(signature, nonce: str) -> None:
+def _mail_link(signature, nonce: str, origin: str) -> None:
+    """E-mail the confirmation link, on ``origin``: the host of the petition's organisation."""
     from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
     from django.urls import reverse
 
-    from core.notifications.emails import absolute_url
     from plugins.petitions.services import link_token
 
     token = link_token(nonce)
-    link = absolute_url(reverse("petitions:confirm", kwargs={"token": token}))
+    link = origin + reverse("petitions:confirm", kwargs={"token": token})
     body = render_to_string("petitions/email/confirm.txt", {"signature": signature, "link": link})
     subject = _("Confirmez votre signature : %(title)s") % {"title": signature.petition.title}
     EmailMessage(subject=subject, body=body, to=[signature.email]).send()

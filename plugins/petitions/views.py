@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.hosts import home_annotation, serve_here
 from core.identity.eligibility import has_rules_annotation
 from core.models import Component
 from core.moderation.services import MODERATOR_ROLES
@@ -71,10 +72,12 @@ def public_petitions(request):
 def petition_list(request, component_id: int | None = None):
     """Open, trending and closing-soon petitions, by theme and territory."""
     component = None
-    petitions = public_petitions(request)
     if component_id is not None:
         component = get_object_or_404(Component.objects.select_related("phase__space"), pk=component_id,
                                       component_type="petitions.petition_box", phase__space__is_published=True)
+        serve_here(request, component.phase.space)
+    petitions = public_petitions(request)
+    if component is not None:
         petitions = petitions.filter(component=component)
     show = request.GET.get("show", "open")
     if show == "open":
@@ -117,7 +120,11 @@ def visible_petition(request, pk: int, *, for_signing: bool = False) -> Petition
         )
     else:
         petitions = Petition.objects.select_related("contribution", "component__phase__space", "component__petition_settings")
+    # Whether the host is the petition's organisation's, read in the same query.
+    petitions = petitions.annotate(at_home=home_annotation(request, "component__phase__space"))
     petition = get_object_or_404(petitions, pk=pk, component__phase__space__is_published=True)
+    if not petition.at_home:
+        serve_here(request, petition.component.phase.space)
     contribution = petition.contribution
     is_author = request.user.is_authenticated and petition.author_id == request.user.pk
     if contribution is None or (contribution.awaiting_moderation and not is_author):
@@ -205,6 +212,7 @@ def count(request, pk: int):
 def create(request, component_id: int):
     component = get_object_or_404(Component.objects.select_related("phase__space"), pk=component_id,
                                   component_type="petitions.petition_box", phase__space__is_published=True)
+    serve_here(request, component.phase.space)
     staff = has_role(request.user, component.phase.space, services.STAFF_ROLES)
     form = PetitionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
