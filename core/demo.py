@@ -1,13 +1,17 @@
 """Demo content: a fictional small commune and an association, each with an open space.
 
-Plugins add their own content through the ``demo_data`` hook.
+Plugins add their own content through the ``demo_data`` hook. Also the administrator's login
+that ``parvis demo`` prints.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -80,20 +84,50 @@ def load_demo() -> DemoContext | None:
     return demo
 
 
-def ensure_admin() -> tuple[str, str]:
-    """(Re)create the demo administrator with a fresh random password; return credentials."""
+@dataclass(frozen=True)
+class AdminLogin:
+    """The demo administrator's login, as ``parvis demo`` prints it."""
+
+    email: str
+    #: ``None`` when the password was kept but is not known here (changed since it was made).
+    password: str | None
+    #: Whether this run made the password (first run, or ``--reset-password``).
+    is_new: bool
+
+
+def _password_file():
+    return settings.DATA_DIR / "admin_password"
+
+
+def ensure_admin(*, reset_password: bool = False) -> AdminLogin:
+    """Make the demo administrator (admin of every organisation) and return its login.
+
+    The first run gives it a random password, kept beside the demo's database (as the demo's
+    secret key is: a local toy) so that every later start prints it again instead of replacing
+    the one a running demo printed. ``reset_password`` makes a new one. A password changed
+    since (in the back-office) is kept and not printed.
+    """
     from allauth.account.models import EmailAddress
 
-    password = secrets.token_urlsafe(12)
-    user, _created = User.objects.get_or_create(
+    user, created = User.objects.get_or_create(
         email=ADMIN_EMAIL, defaults={"is_staff": True, "is_superuser": True, "display_name": "Admin"}
     )
     user.is_staff = user.is_superuser = True
-    user.set_password(password)
+    path = _password_file()
+    stored = path.read_text().strip() if path.exists() else ""
+    if created or reset_password or not user.has_usable_password():
+        password, is_new = secrets.token_urlsafe(12), True
+        user.set_password(password)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(password)
+    else:
+        password, is_new = (stored if stored and user.check_password(stored) else None), False
     user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=ADMIN_EMAIL, defaults={"verified": True, "primary": True}
     )
     for organisation in Organisation.objects.all():
         Membership.objects.get_or_create(user=user, organisation=organisation, role=Role.ADMIN)
-    return ADMIN_EMAIL, password
+    return AdminLogin(ADMIN_EMAIL, password, is_new)

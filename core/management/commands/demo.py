@@ -22,19 +22,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="Prepare the database and data, then exit."
         )
+        parser.add_argument(
+            "--reset-password", action="store_true",
+            help="Give the administrator a new password (later runs keep it otherwise).",
+        )
 
-    def handle(self, *args, host: str, port: int, no_serve: bool, **options):
+    def handle(self, *args, host: str, port: int, no_serve: bool, reset_password: bool, **options):
         self.stdout.write(f"Parvis demo — data in {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
-        email, password = ensure_admin()
+        login = ensure_admin(reset_password=reset_password)
         created = load_demo()
         if created:
             self.stdout.write("Demo data loaded: Saint-Aubin-des-Prés and Collectif Santé Environnement.")
         base = f"http://localhost:{port}"
+        if login.password is None:
+            password = ("unchanged, and changed since the demo made it: "
+                        "`parvis demo --reset-password` gives a new one")
+        elif login.is_new:
+            password = f"{login.password}  (new)"
+        else:
+            password = f"{login.password}  (unchanged; `parvis demo --reset-password` gives a new one)"
+        mail = getattr(settings, "EMAIL_FILE_PATH", None)
         self.stdout.write(self.style.SUCCESS(
             f"\n  Site:   {base}/\n  Admin:  {base}/admin/\n"
-            f"  Login:  {email}\n  Password: {password}\n"
-            f"  Mail sent by the demo is written to {settings.EMAIL_FILE_PATH}\n"
+            f"  Login:  {login.email}\n  Password: {password}\n"
+            + (f"  Mail sent by the demo is written to {mail}\n" if mail else "")
         ))
         if no_serve:
             return
