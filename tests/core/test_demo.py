@@ -1,14 +1,23 @@
-"""``parvis demo``: what it does to the administrator's password."""
+"""``parvis demo``: where its links point, and what it does to the administrator's password."""
 
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
+from django.test import Client
+from wagtail.models import Site
 
-from core.demo import ADMIN_EMAIL
-from core.models import User
+from core.demo import ADMIN_EMAIL, serve_at
+from core.models import Component, Organisation, User
+from federation.models import Activity
+from plugins.petitions import services as petitions
+from plugins.petitions import tasks as petition_tasks
+from plugins.petitions.models import PetitionSettings
 
 
 def run_demo_setup(port: int, **options) -> str:
@@ -23,11 +32,68 @@ def printed_password(output: str) -> str:
 
 
 @pytest.fixture
-def demo_settings(db, settings, tmp_path):
+def demo_settings(db, settings, tmp_path, monkeypatch):
     """The demo's data directory in ``tmp_path``; whatever the command changes in the settings
     is undone after the test (pytest-django's ``settings`` fixture)."""
     settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(petition_tasks, "_woken_at", float("-inf"))
     return settings
+
+
+def _confirmation_link(space, port: int, django_capture_on_commit_callbacks) -> str:
+    """Sign a petition of ``space`` and return the link of the confirmation e-mail."""
+    admin = User.objects.get(email=ADMIN_EMAIL)
+    box = Component.objects.create(phase=space.phases.order_by("sort_order").first(),
+                                   component_type="petitions.petition_box", title=f"Pétitions {port}")
+    PetitionSettings.objects.create(component=box, sponsors_required=2, answer_threshold=50, debate_threshold=300)
+    petition = petitions.create_petition(box, author=admin, title=f"Une pétition {port}", text="Texte.",
+                                         on_behalf_of_organisation=True)
+    address = f"signataire-{port}@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        petitions.sign(petition, name="Léa", email=address)
+    (message,) = [m for m in mail.outbox if m.to == [address]]
+    return re.search(r"https?://\S+/petitions/confirm/\S+/", message.body).group(0)
+
+
+def test_the_demos_links_follow_its_port_on_the_first_run_and_on_later_ones(
+        demo_settings, django_capture_on_commit_callbacks):
+    client = Client()
+    for port in (8765, 8766):  # a first run, then a later one on another port (the data stays)
+        output = run_demo_setup(port)
+        assert f"http://localhost:{port}/" in output
+        # Every demo site is served on this port; the association keeps its own host name.
+        assert {(s.hostname, s.port) for s in Site.objects.all()} == {("localhost", port), ("asso.localhost", port)}
+        association = Organisation.objects.get(slug="collectif-sante-environnement")
+        assert association.site.root_url == f"http://asso.localhost:{port}"
+        served = {f"localhost:{port}", f"asso.localhost:{port}"}
+
+        for space in association.spaces.all()[:1]:
+            link = _confirmation_link(space, port, django_capture_on_commit_callbacks)
+            assert urlsplit(link).netloc in served, link
+
+        links = client.get("/.well-known/nodeinfo").json()["links"]
+        assert {urlsplit(link["href"]).netloc for link in links} <= served, links
+        nodeinfo = client.get(urlsplit(links[0]["href"]).path).json()
+        assert urlsplit(nodeinfo["software"]["homepage"]).netloc in served, nodeinfo
+
+        actor = client.get("/federation/actors/air-sain-ecoles", HTTP_ACCEPT="application/activity+json").json()
+        assert urlsplit(actor["id"]).netloc in served and urlsplit(actor["inbox"]).netloc in served, actor
+        # What the demo data published (the commune's space) is stored with its ids: moved too.
+        published = Activity.objects.filter(direction=Activity.Direction.OUTBOX)
+        assert published and {urlsplit(a.uri).netloc for a in published} <= served
+        assert {urlsplit(a.payload["actor"]).netloc for a in published} <= served
+
+
+def test_the_demos_address_follows_its_host(demo_settings):
+    demo_settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", ".localhost"]  # the demo's
+    # Listening on every interface, or on a loopback address: reached as localhost.
+    assert serve_at("0.0.0.0", 8770) == "http://localhost:8770"
+    assert Site.objects.get(is_default_site=True).root_url == "http://localhost:8770"
+    # Another address: the links name it, and the demo answers to it.
+    assert serve_at("192.0.2.10", 8771) == "http://192.0.2.10:8771"
+    assert demo_settings.WAGTAILADMIN_BASE_URL == "http://192.0.2.10:8771"
+    assert Site.objects.get(is_default_site=True).root_url == "http://192.0.2.10:8771"
+    assert Client().get("/", HTTP_HOST="192.0.2.10:8771").status_code == 200
 
 
 def test_a_later_run_keeps_the_administrators_password_unless_asked(demo_settings):

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from core.celery import worker_command
-from core.demo import ensure_admin, load_demo
+from core.demo import ensure_admin, load_demo, serve_at
 
 
 class Command(BaseCommand):
@@ -31,10 +31,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Parvis demo — data in {settings.DATA_DIR}")
         call_command("migrate", interactive=False, verbosity=0)
         login = ensure_admin(reset_password=reset_password)
+        base = serve_at(host, port)  # before the data: it stores some of its addresses
         created = load_demo()
         if created:
             self.stdout.write("Demo data loaded: Saint-Aubin-des-Prés and Collectif Santé Environnement.")
-        base = f"http://localhost:{port}"
+        if os.environ.get("PARVIS_BASE_URL", base) != base:
+            self.stdout.write(f"PARVIS_BASE_URL={os.environ['PARVIS_BASE_URL']} is replaced by {base} "
+                              "(the demo's links follow --host and --port).")
         if login.password is None:
             password = ("unchanged, and changed since the demo made it: "
                         "`parvis demo --reset-password` gives a new one")
@@ -50,7 +53,7 @@ class Command(BaseCommand):
         ))
         if no_serve:
             return
-        worker = subprocess.Popen(worker_command(), env={**os.environ, "PARVIS_MODE": "demo"})
+        worker = subprocess.Popen(worker_command(), env={**os.environ, "PARVIS_MODE": "demo", "PARVIS_BASE_URL": base})
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, use_threading=True)
         finally:
