@@ -1,9 +1,20 @@
-"""``parvis demo``: where its links point, and what it does to the administrator's password."""
+"""``parvis demo``: where its links point, what it does to the administrator's password, and
+that stopping it stops everything it started."""
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -120,3 +131,137 @@ def test_a_password_the_administrator_changed_is_kept_and_not_replaced(demo_sett
     assert generated not in again and "unchanged" in again and "--reset-password" in again
     admin.refresh_from_db()
     assert admin.check_password("mon-mot-de-passe-a-moi")
+
+
+# --- The demo's processes ----------------------------------------------------------------------
+
+#: Every process the demo starts inherits its environment: this variable marks them, whoever
+#: their parent is by then (an orphan is re-parented to PID 1).
+MARK = "PARVIS_TEST_DEMO_RUN"
+
+
+def marked_processes(mark: str) -> dict[int, str]:
+    """Living processes whose environment carries ``MARK=mark``: pid -> command line."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"{MARK}={mark}".encode() in environ:
+            found[int(entry.name)] = command
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_demo(data: Path, mark: str, port: int) -> subprocess.Popen:
+    """``parvis demo --port <port>`` in ``data``; what it prints goes to ``data/demo.log`` (a
+    file: a process left behind holding a pipe would block the reader)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE", "PARVIS_MODE",
+                        "PARVIS_BASE_URL", "CELERY_TASK_ALWAYS_EAGER"}}
+    env.update({"PARVIS_DATA_DIR": str(data), MARK: mark})
+    with (data / "demo.log").open("wb") as log:
+        # Its own process group, as a shell gives a command run in the foreground (Ctrl-C
+        # reaches the whole group).
+        return subprocess.Popen(
+            [sys.executable, "-c", "from core.cli import main; main()", "demo", "--port", str(port)],
+            env=env, cwd=data, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+
+def wait_until(condition, timeout: float, what: str, demo: subprocess.Popen | None = None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        if demo is not None and demo.poll() is not None:
+            raise AssertionError(f"the demo exited ({demo.returncode}) before {what}")
+        time.sleep(0.2)
+    raise AssertionError(f"not within {timeout} s: {what}")
+
+
+def answers_http(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+            return response.status == 200
+    except (OSError, urllib.error.HTTPError):
+        return False
+
+
+def kill_left_overs(mark: str) -> None:
+    for pid in marked_processes(mark):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", ["SIGTERM to the demo", "Ctrl-C"])
+def test_stopping_the_demo_stops_its_worker_and_scheduler(demo_data, stop):
+    mark, port = uuid.uuid4().hex, free_port()
+    demo = start_demo(demo_data, mark, port)
+    try:
+        wait_until(lambda: answers_http(port), 180, "the demo answers HTTP", demo)
+        # The worker and its embedded scheduler are running beside the web server.
+        wait_until(lambda: len(set(marked_processes(mark)) - {demo.pid}) >= 2, 60,
+                   "the worker and its scheduler run", demo)
+        # The worker builds the e-mails' links: it was given the demo's address.
+        for pid in set(marked_processes(mark)) - {demo.pid}:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert f"PARVIS_BASE_URL=http://localhost:{port}".encode() in environ
+        if stop == "Ctrl-C":
+            os.killpg(demo.pid, signal.SIGINT)  # what the terminal does: the foreground group
+        else:
+            demo.send_signal(signal.SIGTERM)  # `kill PID`: the demo alone
+        demo.wait(timeout=30)
+        left = {}
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            left = marked_processes(mark)
+            if not left:
+                break
+            time.sleep(0.2)
+        assert left == {}, f"still running after the demo stopped: {left}"
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
+        kill_left_overs(mark)
+
+
+def test_a_demo_that_cannot_listen_starts_nothing_and_says_why(tmp_path):
+    mark = uuid.uuid4().hex
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        demo = start_demo(tmp_path, mark, port)
+        try:
+            demo.wait(timeout=120)
+            printed = (tmp_path / "demo.log").read_text()
+            assert demo.returncode != 0
+            assert f"127.0.0.1:{port}" in printed and "--port" in printed, printed
+            assert "Traceback" not in printed, printed
+            time.sleep(1)  # a worker started meanwhile would still be running
+            assert marked_processes(mark) == {}
+        finally:
+            if demo.poll() is None:
+                demo.kill()
+                demo.wait()
+            kill_left_overs(mark)
