@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -52,18 +53,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def started(process: subprocess.Popen, port: int, name: str, *, timeout: float = 30) -> subprocess.Popen:
-    """``process`` (started in its own session) once it accepts connections on ``port``; stopped
-    and an error raised if it does not within ``timeout`` seconds."""
+class ServerDidNotStart(RuntimeError):
+    """A server that exited, or did not answer HTTP in time (it has been stopped)."""
+
+
+def started(process: subprocess.Popen, port: int, name: str, *, timeout: float = 60,
+            path: str = "/", host: str = "localhost") -> subprocess.Popen:
+    """``process`` (started in its own session) once it answers an HTTP request for ``path``
+    on ``port``, whatever the status: an open port is not enough (gunicorn opens it before its
+    workers have loaded the application, which takes seconds on a loaded machine). Stopped,
+    and :class:`ServerDidNotStart` raised, if it exits or does not answer within ``timeout``
+    seconds."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while (remaining := deadline - time.monotonic()) > 0:
+        if process.poll() is not None:
+            raise ServerDidNotStart(f"{name} exited with code {process.returncode} before answering HTTP "
+                                    f"on 127.0.0.1:{port}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=remaining)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            connection.request("GET", path, headers={"Host": host})
+            connection.getresponse().read()
             return process
-        except OSError:
-            time.sleep(0.1)
+        except (OSError, http.client.HTTPException):
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        finally:
+            connection.close()
     stop(process)
-    raise RuntimeError(f"{name} did not start")
+    raise ServerDidNotStart(f"{name} did not answer HTTP on 127.0.0.1:{port} within {timeout:g} s")
 
 
 def stop(process: subprocess.Popen, *, timeout: float = 20) -> None:

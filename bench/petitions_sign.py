@@ -19,7 +19,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from _setup import free_port, started, stop
+from _setup import ServerDidNotStart, free_port, started, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 DURATION = float(os.environ.get("BENCH_SECONDS", "20"))
@@ -36,6 +36,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 
 
 def serve(app: str, port: int, env: dict) -> subprocess.Popen:
+    """The WSGI server of ``app``, once one of its workers answers HTTP (the measure must not
+    start while the workers still load the application)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
          "--worker-class", WORKER_CLASS, "--threads", str(THREADS), "--log-level", "warning", "--chdir", str(ROOT)],
@@ -168,4 +170,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ServerDidNotStart as exc:
+        sys.exit(f"petitions_sign: {exc}")

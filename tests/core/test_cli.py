@@ -116,8 +116,9 @@ def test_demo_prepares_a_database_with_both_organisations(tmp_path):
     # The demo's participatory budget went from proposals to implementation.
     assert budget == ("implementation", 1) and funded >= 2 and milestones == 1
     assert password not in hashed and hashed.startswith(("pbkdf2", "argon2"))
-    # A second run keeps the data and prints fresh credentials.
+    # A second run keeps the data and the password the first one printed (a running demo's).
     again = run_parvis("demo", "--no-serve", env={"PARVIS_DATA_DIR": str(tmp_path)}, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    assert again.stdout.split("Password:")[1].split()[0] == password
     with sqlite3.connect(tmp_path / "parvis.sqlite3") as db:
         assert db.execute("select count(*) from core_organisation").fetchone()[0] == 2
