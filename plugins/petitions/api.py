@@ -236,7 +236,10 @@ def confirm(request, payload: ConfirmIn):
     try:
         confirmation = services.confirm_signature(payload.token, user=who.user)
     except ValidationError as exc:
-        raise ApiError(409, " ".join(exc.messages), code="not_confirmed") from None
+        # The person already took part (on paper, say): its own code, so that a client can tell
+        # it from a link that no longer works.
+        code = "already_participated" if getattr(exc, "code", None) == "already_participated" else "not_confirmed"
+        raise ApiError(409, " ".join(exc.messages), code=code) from None
     return {"petition": confirmation.signature.petition_id, "confirmed": True,
             "already_confirmed": confirmation.receipt is None, "receipt": confirmation.receipt}
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.contributions.services import change_status, publish_answer, register_contribution
 from core.models import Component
+from core.participation.identity import normalise_email
 from core.permissions import has_role
 from plugins.petitions import antifraud
 from plugins.petitions import workflow as states
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 def settings_for(component: Component) -> PetitionSettings:
     petition_settings, _created = PetitionSettings.objects.get_or_create(component=component)
     return petition_settings
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _hash_token(token: str) -> str:
@@ -344,7 +341,7 @@ def confirm_signature(token: str, user=None) -> Confirmation:
     """
     from core.identity.services import has_rules
     from core.participation.identity import person_key_from_email
-    from core.participation.services import flush_pending, participate
+    from core.participation.services import AlreadyParticipated, flush_pending, participate
 
     signature = signature_for_token(token)
     if signature is None:
@@ -366,10 +363,16 @@ def confirm_signature(token: str, user=None) -> Confirmation:
                                     "cette signature."))
         signer = user
     subject_key = signature.petition.subject_key
-    participation = participate(
-        subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web", append=False,
-        user=signer,
-    )
+    try:
+        participation = participate(
+            subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web",
+            append=False, user=signer,
+        )
+    except AlreadyParticipated as exc:
+        # The same person already took part: on paper, or online under another form of the
+        # address stored before addresses were normalised as person keys are. Only the holder
+        # of the link (the address's owner) reads this.
+        raise ValidationError(exc.message, code="already_participated") from None
     # Append now, in this transaction, so that the receipt (which names the entry's position)
     # can be shown on the confirmation page.
     flush_pending(subject_key)
