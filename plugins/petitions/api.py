@@ -1,7 +1,8 @@
 """The petitions in the public API (``/api/v1/petitions/``), mounted by ``hooks.api_routers``.
 
-Reads show the public petitions of the request's organisation (the same set as the public
-list: no draft, no petition awaiting its sponsors or the moderators, nothing hidden). Signing
+Reads show the public petitions of the request's organisation (``Petition.objects.public()``,
+the same set as the public list: every state from awaiting sponsors to answered or rejected;
+no draft, nothing hidden or held for pre-moderation). Signing
 follows the web form exactly (same validation, eligibility, rate limits and e-mailed
 confirmation): it goes through :mod:`plugins.petitions.services`. Signers' names and addresses
 are never returned.
@@ -24,13 +25,15 @@ from core.api.errors import ApiError, ErrorOut
 from core.api.pagination import Page, paginate, reject_unknown_parameters
 from core.plugins import ApiRouter, ApiScope
 from plugins.petitions import services
-from plugins.petitions.views import PUBLIC_STATUSES, next_threshold, public_petitions
+from plugins.petitions.views import next_threshold, public_petitions
+from plugins.petitions.workflow import PETITION_WORKFLOW
 
 SCOPE_SIGN = "petitions:sign"
 SCOPES = (ApiScope(SCOPE_SIGN, gettext_lazy("signer des pétitions en votre nom")),)
 
-State = Literal["open", "closed", "answered", "debated", "rejected"]
-assert set(State.__args__) == set(PUBLIC_STATUSES)  # noqa: S101 - kept in step with the pages
+#: ``state`` values: every state of a public petition (PetitionQuerySet.public).
+State = Literal["awaiting_sponsors", "under_moderation", "open", "closed", "answered", "debated", "rejected"]
+assert set(State.__args__) == {state.key for state in PETITION_WORKFLOW.states}  # noqa: S101 - kept in step
 
 #: ``order`` values: a field of the allow-list, ``-`` first for descending order.
 ORDER_FIELDS = {

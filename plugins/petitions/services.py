@@ -162,10 +162,13 @@ def publish_response(petition: Petition, *, by, body: str, signature: str, debat
 def _federate(petition: Petition, verb: str) -> None:
     """Tell the followers of the petition's space on other instances (a ``Create`` when it
     opens, an ``Update`` when its state changes), in the caller's transaction: the activity
-    and its deliveries are written with the change or not at all (docs/FEDERATION.md)."""
+    and its deliveries are written with the change or not at all (docs/FEDERATION.md).
+    Only a public petition is published (``Petition.objects.public()``): not one hidden by the
+    moderators or held for pre-moderation."""
     from federation.api import publish_object
 
-    publish_object("petitions", "petition", petition, verb=verb)
+    if Petition.objects.public().filter(pk=petition.pk).exists():
+        publish_object("petitions", "petition", petition, verb=verb)
 
 
 def _mail_signers_who_asked(petition_id: int) -> None:

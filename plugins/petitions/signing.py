@@ -32,15 +32,13 @@ _for_signing = ProcessCache("PETITIONS_SIGNING_CACHE_SECONDS", 5, watch=[
 
 
 def petition_for_signing(request, pk: int):
-    """``visible_petition(request, pk, for_signing=True)`` and its box's settings; a petition
-    every visitor may see is kept for the next requests."""
+    """``visible_petition(request, pk, for_signing=True)`` (a public petition: the same for
+    every visitor) and its box's settings, kept for the next requests."""
     cached = _for_signing.get(pk)
     if cached is not None:
         return cached
     petition = visible_petition(request, pk, for_signing=True)
     rules = getattr(petition.component, "petition_settings", None) or services.settings_for(petition.component)
-    if petition.contribution is None or petition.contribution.awaiting_moderation:
-        return petition, rules  # seen by its author and moderators only: read each time
     return _for_signing.set(pk, (petition, rules))
 
 
