@@ -104,8 +104,9 @@ class SignIn(Schema):
 
 class SignOut(Schema):
     petition: int
-    status: Literal["confirmation_sent"]
+    status: Literal["confirmation_sent", "confirmed"]
     message: str
+    receipt: str | None = None  # when confirmed at once
 
 
 class ConfirmIn(Schema):
@@ -186,14 +187,16 @@ def _form_errors(form) -> ApiError:
                     details={field: [str(m) for m in messages] for field, messages in form.errors.items()})
 
 
-@router.post("/{int:petition_id}/sign", response={202: SignOut, **ERRORS}, url_name="petitions_sign",
-             summary="Sign a petition (confirmed by e-mail)")
+@router.post("/{int:petition_id}/sign", response={201: SignOut, 202: SignOut, **ERRORS}, url_name="petitions_sign",
+             summary="Sign a petition (confirmed by e-mail, or at once with a verified address)")
 def sign(request, petition_id: int, payload: SignIn):
-    """Record a signature, which counts once the link e-mailed to ``email`` is confirmed.
+    """Record a signature, which counts once the link e-mailed to ``email`` is confirmed (202).
 
-    Open to anonymous callers like the web form. Where the petition box has eligibility rules,
-    only an eligible account signs, with its own address: call with a token holding the scope
-    ``petitions:sign``. Same rate limits as the form (429)."""
+    Open to anonymous callers like the web form. Called as an account (a token holding the
+    scope ``petitions:sign``, or a session) with one of the account's verified addresses, the
+    signature is confirmed at once: 201, with the receipt, and no e-mail. Where the petition
+    box has eligibility rules, only an eligible account signs, with its own address. Same rate
+    limits as the form (429)."""
     from core.identity.services import conditions_of
     from plugins.petitions.forms import SignForm
     from plugins.petitions.signing import client_ip
@@ -216,11 +219,14 @@ def sign(request, petition_id: int, payload: SignIn):
     cleaned = form.cleaned_data
     if not petition.is_open:
         raise ApiError(409, _("Cette pétition n'est pas ouverte à la signature."), code="not_open")
-    services.sign(
+    signed = services.sign(
         petition, name=cleaned["name"], email=who.user.email if conditions else cleaned["email"],
         show_name=cleaned["show_name"], postcode=cleaned.get("postcode", ""),
         wants_updates=cleaned["wants_updates"], ip=client_ip(request), rules=rules, user=who.user,
     )
+    if signed.confirmation is not None:
+        return Status(201, {"petition": petition.pk, "status": "confirmed", "receipt": signed.confirmation.receipt,
+                            "message": _("Votre signature est confirmée : elle compte dès maintenant.")})
     return Status(202, {"petition": petition.pk, "status": "confirmation_sent",
                         "message": _("Un lien de confirmation a été envoyé par courriel. La signature compte "
                                      "une fois ce lien ouvert et confirmé.")})

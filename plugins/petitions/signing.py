@@ -1,7 +1,8 @@
 """Signing a petition: form, e-mailed confirmation, receipt, withdrawal.
 
 Without an account, unless the petition box has eligibility rules: then only a signed-in,
-eligible account signs (with its own address), and confirms while signed in.
+eligible account signs (with its own address), and confirms while signed in. A signed-in
+account signing with one of its verified addresses signs in one step: no link to confirm.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.identity.services import check_eligibility, conditions_of
+from core.participation.identity import normalise_email
 from core.process_cache import ProcessCache
 from core.shells import render_shell
 from plugins.petitions import services
@@ -65,17 +67,21 @@ def sign(request, pk: int):
         if not eligibility.ok:
             context["eligibility"] = eligibility
             return render(request, "petitions/sign.html", context, status=status)
-    form = SignForm(request.POST or None, collect_postcode=rules.collect_postcode,
+    initial = {"email": request.user.email} if request.user.is_authenticated else None
+    form = SignForm(request.POST or None, initial=initial, collect_postcode=rules.collect_postcode,
                     postcode_required=rules.postcode_required)
     if conditions:
         del form.fields["email"]  # the account's address is the signer's
         context["account_email"] = request.user.email
     context["form"] = form
+    if request.method == "GET" and request.user.is_authenticated:
+        # Said before signing: with the account's verified address there is no link to wait for.
+        context["one_step"] = services.is_verified_address(request.user, normalise_email(request.user.email))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         email = request.user.email if conditions else data["email"]
         try:
-            services.sign(
+            signed = services.sign(
                 petition, name=data["name"], email=email, show_name=data["show_name"],
                 postcode=data.get("postcode", ""), wants_updates=data["wants_updates"], ip=client_ip(request),
                 rules=rules, user=request.user,
@@ -83,6 +89,12 @@ def sign(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if signed.confirmation is not None:
+                # Signed in one step (an account's verified address): the receipt at once.
+                return render(request, "petitions/confirmed.html", {
+                    "petition": petition, "receipt": signed.confirmation.receipt, "token": signed.token,
+                    "already": False,
+                })
             # The same page for every signer but for the address: filled into a page rendered
             # once (core.shells).
             return render_shell(request, "petitions/sign_sent.html", {"petition": petition}, key=("petition", petition.pk),
