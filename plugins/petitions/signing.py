@@ -74,9 +74,6 @@ def sign(request, pk: int):
         del form.fields["email"]  # the account's address is the signer's
         context["account_email"] = request.user.email
     context["form"] = form
-    if request.method == "GET" and request.user.is_authenticated:
-        # Said before signing: with the account's verified address there is no link to wait for.
-        context["one_step"] = services.is_verified_address(request.user, normalise_email(request.user.email))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         email = request.user.email if conditions else data["email"]
@@ -99,6 +96,9 @@ def sign(request, pk: int):
             # once (core.shells).
             return render_shell(request, "petitions/sign_sent.html", {"petition": petition}, key=("petition", petition.pk),
                                 fill={"email": email})
+    if request.user.is_authenticated:
+        # Said before signing: with the account's verified address there is no link to wait for.
+        context["one_step"] = services.is_verified_address(request.user, normalise_email(request.user.email))
     status = 400 if request.method == "POST" else 200
     return render(request, "petitions/sign.html", context, status=status)
 

@@ -98,6 +98,7 @@ def test_a_verified_account_signing_twice_is_told_and_counted_once(
     sign(client, open_petition, verified.email, django_capture_on_commit_callbacks)
     again = sign(client, open_petition, verified.email, django_capture_on_commit_callbacks)
     assert again.status_code == 400 and "Vous avez déjà signé cette pétition le" in again.content.decode()
+    assert "vous signez en une étape" in again.content.decode()  # the form comes back as it was
     assert Signature.objects.count() == 1 and ParticipationRecord.objects.count() == 1
     assert mail.outbox == [] and counted(open_petition) == 1
 
