@@ -1,7 +1,8 @@
 """The petitions in the public API (``/api/v1/petitions/``), mounted by ``hooks.api_routers``.
 
-Reads show the public petitions of the request's organisation (the same set as the public
-list: no draft, no petition awaiting its sponsors or the moderators, nothing hidden). Signing
+Reads show the public petitions of the request's organisation (``Petition.objects.public()``,
+the same set as the public list: every state from awaiting sponsors to answered or rejected;
+no draft, nothing hidden or held for pre-moderation). Signing
 follows the web form exactly (same validation, eligibility, rate limits and e-mailed
 confirmation): it goes through :mod:`plugins.petitions.services`. Signers' names and addresses
 are never returned.
@@ -24,13 +25,15 @@ from core.api.errors import ApiError, ErrorOut
 from core.api.pagination import Page, paginate, reject_unknown_parameters
 from core.plugins import ApiRouter, ApiScope
 from plugins.petitions import services
-from plugins.petitions.views import PUBLIC_STATUSES, next_threshold, public_petitions
+from plugins.petitions.views import next_threshold, public_petitions
+from plugins.petitions.workflow import PETITION_WORKFLOW
 
 SCOPE_SIGN = "petitions:sign"
 SCOPES = (ApiScope(SCOPE_SIGN, gettext_lazy("signer des pétitions en votre nom")),)
 
-State = Literal["open", "closed", "answered", "debated", "rejected"]
-assert set(State.__args__) == set(PUBLIC_STATUSES)  # noqa: S101 - kept in step with the pages
+#: ``state`` values: every state of a public petition (PetitionQuerySet.public).
+State = Literal["awaiting_sponsors", "under_moderation", "open", "closed", "answered", "debated", "rejected"]
+assert set(State.__args__) == {state.key for state in PETITION_WORKFLOW.states}  # noqa: S101 - kept in step
 
 #: ``order`` values: a field of the allow-list, ``-`` first for descending order.
 ORDER_FIELDS = {
@@ -101,8 +104,9 @@ class SignIn(Schema):
 
 class SignOut(Schema):
     petition: int
-    status: Literal["confirmation_sent"]
+    status: Literal["confirmation_sent", "confirmed"]
     message: str
+    receipt: str | None = None  # when confirmed at once
 
 
 class ConfirmIn(Schema):
@@ -183,14 +187,16 @@ def _form_errors(form) -> ApiError:
                     details={field: [str(m) for m in messages] for field, messages in form.errors.items()})
 
 
-@router.post("/{int:petition_id}/sign", response={202: SignOut, **ERRORS}, url_name="petitions_sign",
-             summary="Sign a petition (confirmed by e-mail)")
+@router.post("/{int:petition_id}/sign", response={201: SignOut, 202: SignOut, **ERRORS}, url_name="petitions_sign",
+             summary="Sign a petition (confirmed by e-mail, or at once with a verified address)")
 def sign(request, petition_id: int, payload: SignIn):
-    """Record a signature, which counts once the link e-mailed to ``email`` is confirmed.
+    """Record a signature, which counts once the link e-mailed to ``email`` is confirmed (202).
 
-    Open to anonymous callers like the web form. Where the petition box has eligibility rules,
-    only an eligible account signs, with its own address: call with a token holding the scope
-    ``petitions:sign``. Same rate limits as the form (429)."""
+    Open to anonymous callers like the web form. Called as an account (a token holding the
+    scope ``petitions:sign``, or a session) with one of the account's verified addresses, the
+    signature is confirmed at once: 201, with the receipt, and no e-mail. Where the petition
+    box has eligibility rules, only an eligible account signs, with its own address. Same rate
+    limits as the form (429)."""
     from core.identity.services import conditions_of
     from plugins.petitions.forms import SignForm
     from plugins.petitions.signing import client_ip
@@ -213,11 +219,14 @@ def sign(request, petition_id: int, payload: SignIn):
     cleaned = form.cleaned_data
     if not petition.is_open:
         raise ApiError(409, _("Cette pétition n'est pas ouverte à la signature."), code="not_open")
-    services.sign(
+    signed = services.sign(
         petition, name=cleaned["name"], email=who.user.email if conditions else cleaned["email"],
         show_name=cleaned["show_name"], postcode=cleaned.get("postcode", ""),
         wants_updates=cleaned["wants_updates"], ip=client_ip(request), rules=rules, user=who.user,
     )
+    if signed.confirmation is not None:
+        return Status(201, {"petition": petition.pk, "status": "confirmed", "receipt": signed.confirmation.receipt,
+                            "message": _("Votre signature est confirmée : elle compte dès maintenant.")})
     return Status(202, {"petition": petition.pk, "status": "confirmation_sent",
                         "message": _("Un lien de confirmation a été envoyé par courriel. La signature compte "
                                      "une fois ce lien ouvert et confirmé.")})
@@ -236,7 +245,10 @@ def confirm(request, payload: ConfirmIn):
     try:
         confirmation = services.confirm_signature(payload.token, user=who.user)
     except ValidationError as exc:
-        raise ApiError(409, " ".join(exc.messages), code="not_confirmed") from None
+        # The person already took part (on paper, say): its own code, so that a client can tell
+        # it from a link that no longer works.
+        code = "already_participated" if getattr(exc, "code", None) == "already_participated" else "not_confirmed"
+        raise ApiError(409, " ".join(exc.messages), code=code) from None
     return {"petition": confirmation.signature.petition_id, "confirmed": True,
             "already_confirmed": confirmation.receipt is None, "receipt": confirmation.receipt}
 

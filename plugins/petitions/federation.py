@@ -11,10 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from federation.api import ObjectContext, ObjectType
-from plugins.petitions import workflow as states
-
-#: Statuses in which a petition is public (before moderation it is not).
-PUBLIC_STATES = {states.OPEN, states.CLOSED, states.ANSWERED, states.DEBATED, states.REJECTED}
 
 
 def _iso(value) -> str | None:
@@ -22,18 +18,14 @@ def _iso(value) -> str | None:
 
 
 def load(pk: str):
+    """The petition ``pk`` if it is public (``Petition.objects.public()``, as on the web)."""
     from plugins.petitions.models import Petition
 
     if not pk.isdigit():
         return None
-    petition = (Petition.objects.select_related("contribution", "component__phase__space",
-                                                "component__petition_settings")
-                .filter(pk=int(pk), component__phase__space__is_published=True).first())
-    if petition is None or petition.contribution_id is None or petition.status not in PUBLIC_STATES:
-        return None
-    if petition.contribution.awaiting_moderation:
-        return None
-    return petition
+    return (Petition.objects.public().select_related("contribution", "component__phase__space",
+                                                     "component__petition_settings")
+            .filter(pk=int(pk)).first())
 
 
 def to_object(petition, ctx: ObjectContext) -> dict[str, Any]:

@@ -49,6 +49,24 @@ class PetitionSettings(models.Model):
         return [(name, value) for name, value in (("answer", self.answer_threshold), ("debate", self.debate_threshold)) if value]
 
 
+class PetitionQuerySet(models.QuerySet):
+    def public(self):
+        """The petitions everyone may see: the one rule of the list, the petition's page, the
+        search, the API, the open data and federation.
+
+        A petition is public once submitted, in every state of its life (awaiting sponsors,
+        under review by the town, open, closed, answered, debated, rejected: each is shown with
+        its state), as its registry row is (:meth:`ContributionQuerySet.public
+        <core.contributions.models.ContributionQuerySet.public>`, the rule the search applies):
+        not a draft (no registry row yet), not hidden by the moderators, not held for
+        pre-moderation, in a published space. :attr:`Petition.is_public` says the same of one
+        petition.
+        """
+        from core.contributions.models import Contribution
+
+        return self.filter(contribution__in=Contribution.objects.public())
+
+
 class Petition(models.Model):
     component = models.ForeignKey("core.Component", on_delete=models.CASCADE, related_name="petitions")
     # The shared registry row: public status, answers, comments, moderation, search. Empty
@@ -79,6 +97,8 @@ class Petition(models.Model):
     answer_threshold_reached_at = models.DateTimeField(null=True, blank=True)
     debate_threshold_reached_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PetitionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("pétition")
         verbose_name_plural = _("pétitions")
@@ -103,6 +123,12 @@ class Petition(models.Model):
     @property
     def signature_count(self) -> int:
         return self.count_web + self.count_paper + self.count_partner
+
+    @property
+    def is_public(self) -> bool:
+        """Whether everyone may see this petition (:meth:`PetitionQuerySet.public`)."""
+        contribution = self.contribution
+        return contribution is not None and contribution.is_public and contribution.space.is_published
 
     @property
     def is_open(self) -> bool:

@@ -24,12 +24,8 @@ BOX = "petitions.petition_box"
 
 def _public(**filters: Any):
     from plugins.petitions.models import Petition
-    from plugins.petitions.views import PUBLIC_STATUSES
 
-    return Petition.objects.filter(
-        contribution__status__in=PUBLIC_STATUSES, contribution__is_hidden=False,
-        contribution__awaiting_moderation=False, **filters,
-    )
+    return Petition.objects.public().filter(**filters)
 
 
 def public_subjects(space):
@@ -113,7 +109,7 @@ def open_data_sets() -> list[OpenDataSet]:
                 OpenDataColumn("title", "string", _("Titre")),
                 OpenDataColumn("category", "string", _("Thème")),
                 OpenDataColumn("territory", "string", _("Territoire")),
-                OpenDataColumn("status", "string", _("Statut : open, closed, answered, debated ou rejected")),
+                OpenDataColumn("status", "string", _("Statut : awaiting_sponsors, under_moderation, open, closed, answered, debated ou rejected")),
                 OpenDataColumn("launched_by_organisation", "boolean", _("Lancée par l'organisation elle-même")),
                 OpenDataColumn("opened_at", "datetime", _("Ouverture à la signature")),
                 OpenDataColumn("closes_at", "datetime", _("Date limite de signature")),

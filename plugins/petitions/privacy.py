@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.participation.identity import normalise_email
 from core.plugins import PersonalData
 from plugins.petitions.models import Petition, Signature, Sponsor
-from plugins.petitions.services import normalise_email
 
 
 def _iso(value) -> str | None:

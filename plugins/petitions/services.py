@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from core.contributions.services import change_status, publish_answer, register_contribution
 from core.models import Component
+from core.participation.identity import normalise_email
 from core.permissions import has_role
 from plugins.petitions import antifraud
 from plugins.petitions import workflow as states
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 def settings_for(component: Component) -> PetitionSettings:
     petition_settings, _created = PetitionSettings.objects.get_or_create(component=component)
     return petition_settings
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _hash_token(token: str) -> str:
@@ -165,10 +162,13 @@ def publish_response(petition: Petition, *, by, body: str, signature: str, debat
 def _federate(petition: Petition, verb: str) -> None:
     """Tell the followers of the petition's space on other instances (a ``Create`` when it
     opens, an ``Update`` when its state changes), in the caller's transaction: the activity
-    and its deliveries are written with the change or not at all (docs/FEDERATION.md)."""
+    and its deliveries are written with the change or not at all (docs/FEDERATION.md).
+    Only a public petition is published (``Petition.objects.public()``): not one hidden by the
+    moderators or held for pre-moderation."""
     from federation.api import publish_object
 
-    publish_object("petitions", "petition", petition, verb=verb)
+    if Petition.objects.public().filter(pk=petition.pk).exists():
+        publish_object("petitions", "petition", petition, verb=verb)
 
 
 def _mail_signers_who_asked(petition_id: int) -> None:
@@ -191,6 +191,8 @@ def _mail_signers_who_asked(petition_id: int) -> None:
 class SignatureRequest:
     signature: Signature
     token: str | None  # None when the address had already signed (told by e-mail, no new link)
+    # Set when the signature was confirmed at once (an account with its verified address).
+    confirmation: Confirmation | None = None
 
 
 def check_signer(petition: Petition, user) -> bool:
@@ -222,6 +224,10 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     told at once, by a ``ValidationError``.
     When the petition box has eligibility rules, ``user`` must be an eligible account
     (:func:`check_signer`) and the signature uses the account's address, not ``email``.
+
+    A signed-in ``user`` signing with one of its verified addresses (:func:`is_verified_address`)
+    signs in one step: the address is already proved, so the signature is confirmed at once
+    (:attr:`SignatureRequest.confirmation` holds the receipt) and no link is e-mailed.
     """
     if not petition.is_open:
         raise ValidationError(_("Cette pétition n'est pas ouverte à la signature."))
@@ -237,22 +243,22 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
     if not antifraud.allow_signature(petition.pk, ip, domain):
         raise ValidationError(_("Trop de signatures viennent de votre connexion ou de votre domaine. Réessayez dans une heure."),
                               code="rate_limited")
+    one_step = is_verified_address(user, email)
     nonce, token = _new_link()
     fields = {
         "petition": petition, "email": email, "email_domain": domain, "name": name.strip(), "show_name": show_name,
         "postcode": postcode.strip(), "wants_updates": wants_updates, "ip_address": ip, "token_hash": _hash_token(token),
-        "token_nonce": nonce,
+        "token_nonce": "" if one_step else nonce,  # empty: no link to e-mail
     }
+    if one_step:
+        return _sign_in_one_step(Signature(**fields), token, user)
     signature = _insert_signature(Signature(**fields))
     if signature is None:
         signature = Signature.objects.get(petition=petition, email=email)
         if signature.confirmed_at is not None:
             if user is not None and user.is_authenticated and normalise_email(user.email) == email:
                 # The account's own address: nothing to keep from the person signed in.
-                raise ValidationError(
-                    _("Vous avez déjà signé cette pétition le %(date)s.")
-                    % {"date": _day(signature.confirmed_at)}
-                )
+                raise _already_signed(signature)
             # Anyone can type an address, and whether it signed says what its owner thinks: the
             # answer goes to the address only, the page is the one a new signer sees.
             transaction.on_commit(lambda: _mail_already_signed(signature))
@@ -266,6 +272,40 @@ def sign(petition: Petition, *, name: str, email: str, show_name: bool = False, 
 
     transaction.on_commit(wake_confirmation_sender)
     return SignatureRequest(signature, token)
+
+
+def is_verified_address(user, email: str) -> bool:
+    """Whether the normalised ``email`` is one of the addresses ``user`` (signed in) proved it
+    holds (django-allauth's ``EmailAddress.verified``)."""
+    from plugins.petitions.privacy import verified_emails
+
+    if user is None or not user.is_authenticated:
+        return False
+    return email in verified_emails(user)
+
+
+@transaction.atomic
+def _sign_in_one_step(signature: Signature, token: str, user) -> SignatureRequest:
+    """Record ``signature`` (not yet saved) and confirm it at once: its address is one the
+    signed-in ``user`` verified. The account's own data, so a confirmed signature is told on
+    the page. A pending one, left by an earlier request for the address, takes what the
+    account asks now and is confirmed; if anything refuses, nothing is written."""
+    inserted = _insert_signature(signature)
+    pk = inserted.pk if inserted is not None else Signature.objects.get(petition=signature.petition, email=signature.email).pk
+    # Locked, and the petition read afresh (the signing form may read it from the process's memory).
+    saved = Signature.objects.select_for_update(of=("self",)).select_related("petition__contribution").get(pk=pk)
+    if saved.confirmed_at is not None:
+        raise _already_signed(saved)
+    if inserted is None:
+        fields = ["name", "show_name", "postcode", "wants_updates", "ip_address", "token_hash", "token_nonce"]
+        for field in fields:
+            setattr(saved, field, getattr(signature, field))
+        saved.save(update_fields=fields)
+    return SignatureRequest(saved, token, _confirm(saved, user))
+
+
+def _already_signed(signature: Signature) -> ValidationError:
+    return ValidationError(_("Vous avez déjà signé cette pétition le %(date)s.") % {"date": _day(signature.confirmed_at)})
 
 
 def _day(moment) -> str:
@@ -342,10 +382,6 @@ def confirm_signature(token: str, user=None) -> Confirmation:
     it must be the account that signed (same address) and still be eligible;
     :func:`~core.participation.services.participate` checks it and records the account.
     """
-    from core.identity.services import has_rules
-    from core.participation.identity import person_key_from_email
-    from core.participation.services import flush_pending, participate
-
     signature = signature_for_token(token)
     if signature is None:
         raise ValidationError(_("Ce lien de confirmation n'est pas valable. Copiez-le en entier depuis le message reçu."))
@@ -356,6 +392,18 @@ def confirm_signature(token: str, user=None) -> Confirmation:
         raise ValidationError(_("Cette pétition est close : la signature ne peut plus être confirmée."))
     if timezone.now() - signature.created_at > timedelta(days=7):
         raise ValidationError(_("Ce lien a expiré (7 jours). Signez de nouveau pour en recevoir un autre."))
+    return _confirm(signature, user)
+
+
+def _confirm(signature: Signature, user) -> Confirmation:
+    """Confirm the pending ``signature``, locked by the caller's transaction: the participation
+    record and the ledger entry are written, as for every channel."""
+    from core.identity.services import has_rules
+    from core.participation.identity import person_key_from_email
+    from core.participation.services import AlreadyParticipated, flush_pending, participate
+
+    if not signature.petition.is_open:
+        raise ValidationError(_("Cette pétition est close : la signature ne peut plus être confirmée."))
     signer = None
     if has_rules(signature.petition.component):
         if user is None or not user.is_authenticated:
@@ -366,10 +414,17 @@ def confirm_signature(token: str, user=None) -> Confirmation:
                                     "cette signature."))
         signer = user
     subject_key = signature.petition.subject_key
-    participation = participate(
-        subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web", append=False,
-        user=signer,
-    )
+    try:
+        participation = participate(
+            subject_key=subject_key, person_key=person_key_from_email(signature.email), channel="web",
+            append=False, user=signer,
+        )
+    except AlreadyParticipated as exc:
+        # The same person already took part: on paper, or online under another form of the
+        # address stored before addresses were normalised as person keys are. Only the
+        # address's owner reads this: the holder of the link e-mailed to it, or the account
+        # that verified it.
+        raise ValidationError(exc.message, code="already_participated") from None
     # Append now, in this transaction, so that the receipt (which names the entry's position)
     # can be shown on the confirmation page.
     flush_pending(subject_key)

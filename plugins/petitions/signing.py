@@ -1,7 +1,8 @@
 """Signing a petition: form, e-mailed confirmation, receipt, withdrawal.
 
 Without an account, unless the petition box has eligibility rules: then only a signed-in,
-eligible account signs (with its own address), and confirms while signed in.
+eligible account signs (with its own address), and confirms while signed in. A signed-in
+account signing with one of its verified addresses signs in one step: no link to confirm.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.identity.services import check_eligibility, conditions_of
+from core.participation.identity import normalise_email
 from core.process_cache import ProcessCache
 from core.shells import render_shell
 from plugins.petitions import services
@@ -32,8 +34,8 @@ _for_signing = ProcessCache("PETITIONS_SIGNING_CACHE_SECONDS", 5, watch=[
 
 
 def petition_for_signing(request, pk: int):
-    """``visible_petition(request, pk, for_signing=True)`` and its box's settings; a petition
-    every visitor may see is kept for the next requests."""
+    """``visible_petition(request, pk, for_signing=True)`` (a public petition: the same for
+    every visitor) and its box's settings, kept for the next requests."""
     # Kept per host's organisation: visible_petition checked that the host is the petition's.
     organisation = request.organisation
     key = (pk, organisation.pk if organisation else None)
@@ -42,8 +44,8 @@ def petition_for_signing(request, pk: int):
         return cached
     petition = visible_petition(request, pk, for_signing=True)
     rules = getattr(petition.component, "petition_settings", None) or services.settings_for(petition.component)
-    if petition.contribution is None or petition.contribution.awaiting_moderation or not petition.at_home:
-        return petition, rules  # seen by its author and moderators only, or served elsewhere: read each time
+    if not petition.at_home:
+        return petition, rules  # served elsewhere (serve_here decided): read each time
     return _for_signing.set(key, (petition, rules))
 
 
@@ -70,7 +72,8 @@ def sign(request, pk: int):
         if not eligibility.ok:
             context["eligibility"] = eligibility
             return render(request, "petitions/sign.html", context, status=status)
-    form = SignForm(request.POST or None, collect_postcode=rules.collect_postcode,
+    initial = {"email": request.user.email} if request.user.is_authenticated else None
+    form = SignForm(request.POST or None, initial=initial, collect_postcode=rules.collect_postcode,
                     postcode_required=rules.postcode_required)
     if conditions:
         del form.fields["email"]  # the account's address is the signer's
@@ -80,7 +83,7 @@ def sign(request, pk: int):
         data = form.cleaned_data
         email = request.user.email if conditions else data["email"]
         try:
-            services.sign(
+            signed = services.sign(
                 petition, name=data["name"], email=email, show_name=data["show_name"],
                 postcode=data.get("postcode", ""), wants_updates=data["wants_updates"], ip=client_ip(request),
                 rules=rules, user=request.user,
@@ -88,10 +91,19 @@ def sign(request, pk: int):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if signed.confirmation is not None:
+                # Signed in one step (an account's verified address): the receipt at once.
+                return render(request, "petitions/confirmed.html", {
+                    "petition": petition, "receipt": signed.confirmation.receipt, "token": signed.token,
+                    "already": False,
+                })
             # The same page for every signer but for the address: filled into a page rendered
             # once (core.shells).
             return render_shell(request, "petitions/sign_sent.html", {"petition": petition}, key=("petition", petition.pk),
                                 fill={"email": email})
+    if request.user.is_authenticated:
+        # Said before signing: with the account's verified address there is no link to wait for.
+        context["one_step"] = services.is_verified_address(request.user, normalise_email(request.user.email))
     status = 400 if request.method == "POST" else 200
     return render(request, "petitions/sign.html", context, status=status)
 

@@ -34,7 +34,6 @@ from plugins.petitions import workflow as states
 from plugins.petitions.forms import PetitionForm
 from plugins.petitions.models import Petition, Signature
 
-PUBLIC_STATUSES = (states.OPEN, states.CLOSED, states.ANSWERED, states.DEBATED, states.REJECTED)
 ORDERS = {
     "recent": ("-opened_at", _("Les plus récentes")),
     "trending": ("-recent_count", _("Tendances (24 h)")),
@@ -59,10 +58,8 @@ def cacheable(response, request):
 
 
 def public_petitions(request):
-    qs = Petition.objects.filter(
-        contribution__status__in=PUBLIC_STATUSES, contribution__is_hidden=False,
-        contribution__awaiting_moderation=False, component__phase__space__is_published=True,
-    ).select_related("contribution", "component__phase__space")
+    """The public petitions (:meth:`PetitionQuerySet.public`) of the request's organisation."""
+    qs = Petition.objects.public().select_related("contribution", "component__phase__space")
     organisation = request.organisation
     if organisation:
         qs = qs.filter(component__phase__space__organisations=organisation)
@@ -111,26 +108,43 @@ def petition_list(request, component_id: int | None = None):
 
 def visible_petition(request, pk: int, *, for_signing: bool = False) -> Petition:
     """The petition ``pk`` as the request may see it, in one query with what its pages read
-    (not its author's account). ``for_signing``: what the signing form reads instead, which is
-    less (not the phase nor the space) and whether eligibility rules apply
-    (``has_eligibility_rules``); the signing endpoint takes the spikes."""
+    (not its author's account).
+
+    A public petition (:meth:`PetitionQuerySet.public`) is seen by everyone; one that is not,
+    only as :func:`seen_though_not_public` says. ``for_signing``: a public petition only (one
+    that is not cannot be signed), with what the signing form reads, which is less (not the
+    phase nor the space), and whether eligibility rules apply (``has_eligibility_rules``); the
+    signing endpoint takes the spikes."""
     if for_signing:
-        petitions = Petition.objects.select_related("contribution", "component__petition_settings").annotate(
+        petitions = Petition.objects.public().select_related("contribution", "component__petition_settings").annotate(
             has_eligibility_rules=has_rules_annotation("component", "component__phase__space"),
         )
     else:
-        petitions = Petition.objects.select_related("contribution", "component__phase__space", "component__petition_settings")
+        petitions = Petition.objects.select_related("contribution__space", "component__phase__space",
+                                                    "component__petition_settings")
     # Whether the host is the petition's organisation's, read in the same query.
     petitions = petitions.annotate(at_home=home_annotation(request, "component__phase__space"))
-    petition = get_object_or_404(petitions, pk=pk, component__phase__space__is_published=True)
+    petition = get_object_or_404(petitions, pk=pk)
     if not petition.at_home:
         serve_here(request, petition.component.phase.space)
-    contribution = petition.contribution
-    is_author = request.user.is_authenticated and petition.author_id == request.user.pk
-    if contribution is None or (contribution.awaiting_moderation and not is_author):
-        if not has_role(request.user, petition.component.phase.space, MODERATOR_ROLES):
-            raise Http404
+    if not for_signing and not petition.is_public and not seen_though_not_public(request.user, petition):
+        raise Http404
     return petition
+
+
+def seen_though_not_public(user, petition: Petition) -> bool:
+    """Who sees the page of a petition that is not public: everyone the placeholder of a hidden
+    one (its address stays, the public moderation log gives the reason; the page names nothing
+    of it); its author one held for pre-moderation; the moderators a draft too. Nobody a
+    petition of an unpublished space."""
+    if not petition.component.phase.space.is_published:
+        return False
+    contribution = petition.contribution
+    if contribution is not None and contribution.is_hidden:
+        return True
+    if contribution is not None and user.is_authenticated and petition.author_id == user.pk:
+        return True
+    return has_role(user, petition.component.phase.space, MODERATOR_ROLES)
 
 
 def next_threshold(petition: Petition) -> tuple[str, int] | None:
@@ -186,7 +200,7 @@ def render_detail(request, petition: Petition, *, reject_form=None, respond_form
         "fediverse_supports": supports_of("petitions", "petition", petition.pk),
     }
     rules = getattr(petition.component, "petition_settings", None)
-    if rules is not None and rules.collect_postcode and petition.status in PUBLIC_STATUSES:
+    if rules is not None and rules.collect_postcode and petition.is_public:
         context["map"] = signatures_map(petition, request.organisation)
     return cacheable(render(request, "petitions/detail.html", context, status=status), request)
 

@@ -86,13 +86,17 @@ def test_only_public_petitions_are_listed_for_every_role(request, client, commun
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     host = site_for(commune, "saint-aubin.example")
-    assert ids(client.get(LIST, **host)) == {petitions["open"].pk}
-    for key in ("awaiting", "moderated", "hidden", "elsewhere"):
+    # Public in every state once submitted (Petition.objects.public()), as on the web pages.
+    public = {petitions[key].pk for key in ("open", "awaiting", "moderated")}
+    assert ids(client.get(LIST, **host)) == public
+    for key in ("open", "awaiting", "moderated"):
+        assert client.get(detail(petitions[key]), **host).json()["id"] == petitions[key].pk
+    for key in ("hidden", "elsewhere"):
         response = client.get(detail(petitions[key]), **host)
         assert response.status_code == 404, key
         assert response.json()["error"]["code"] == "not_found"
     # The instance's own host name lists every organisation's public petitions, nothing else.
-    assert ids(client.get(LIST)) == {petitions["open"].pk, petitions["elsewhere"].pk}
+    assert ids(client.get(LIST)) == public | {petitions["elsewhere"].pk}
 
 
 def test_the_other_organisation_sees_only_its_own(client, association, petitions):
@@ -149,7 +153,7 @@ def test_filters_and_orders(client, box, agent):
 
 @pytest.mark.parametrize("params, status", [
     ({"order": "author__email"}, 422), ({"order": "-password"}, 422), ({"state": "draft"}, 422),
-    ({"state": "under_moderation"}, 422), ({"author": "1"}, 400), ({"signatures__email": "x"}, 400),
+    ({"state": "awaiting_moderation"}, 422), ({"author": "1"}, 400), ({"signatures__email": "x"}, 400),
 ])
 def test_unknown_filters_and_order_fields_are_refused_with_a_message(client, open_petition, params, status):
     response = client.get(LIST, params)
@@ -236,8 +240,9 @@ def test_malformed_bodies_are_clean_4xx(client, open_petition):
 
 
 def test_a_closed_petition_is_not_signed(client, petitions):
+    assert post_json(client, sign_url(petitions["hidden"]), SIGNER).status_code == 404
     response = post_json(client, sign_url(petitions["awaiting"]), SIGNER)
-    assert response.status_code == 404
+    assert response.status_code == 409 and response.json()["error"]["code"] == "not_open"
     services.close_due_petitions(now=petitions["open"].closes_at)
     response = post_json(client, sign_url(petitions["open"]), SIGNER)
     assert response.status_code == 409 and response.json()["error"]["code"] == "not_open"
