@@ -122,8 +122,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Server-side cache for the responses that opt in with `Cache-Control: public, max-age=N`
     # (e.g. petition pages for visitors without a session); CACHE_MIDDLEWARE_SECONDS = 0
-    # keeps every other page out of it.
-    "django.middleware.cache.UpdateCacheMiddleware",
+    # keeps every other page out of it. Keyed on the query parameters the view declares
+    # (core.middleware.cache_parameters) when it declares them.
+    "core.middleware.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,7 +137,7 @@ MIDDLEWARE = [
     "core.middleware.OrganisationMiddleware",
     "core.middleware.PluginGateMiddleware",
     "core.retention.middleware.NoIndexMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    "core.middleware.FetchFromCacheMiddleware",
 ]
 CACHE_MIDDLEWARE_SECONDS = 0
 # How long the organisation of a host name is remembered (0: looked up on every request, as the
