@@ -120,6 +120,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/, wherever it is made, in the API's JSON error format.
+    "core.api.middleware.ApiErrorMiddleware",
     # Server-side cache for the responses that opt in with `Cache-Control: public, max-age=N`
     # (e.g. petition pages for visitors without a session); CACHE_MIDDLEWARE_SECONDS = 0
     # keeps every other page out of it. Keyed on the query parameters the view declares
