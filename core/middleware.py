@@ -1,18 +1,25 @@
-"""Which organisation a request is for, 404 for plugins it has disabled, and the server cache's
-keys."""
+"""Which organisation a request is for, 404 for plugins it has disabled, text that cannot be
+stored refused at the door, and the server cache's keys."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, urlencode
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware import cache as django_cache
+from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from core.api.errors import error_response
+from core.api.middleware import is_api_request, too_large_response
 from core.plugin_host import registry
 from core.process_cache import ProcessCache
 
@@ -67,6 +74,116 @@ class PluginGateMiddleware:
         if not plugin.loaded or (organisation and slug not in organisation.enabled_plugins()):
             raise Http404("This participation module is not enabled here.")
         return None
+
+
+# --- Text that cannot be stored -------------------------------------------------------------
+
+#: A lone half of a UTF-16 surrogate pair: a Python string can hold one, UTF-8 (so the
+#: database, the templates, the e-mails) cannot encode it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What a JSON body holding one looks like before it is parsed: an escape ``\ud800``, or the
+#: bytes UTF-8 would give a surrogate (json.loads decodes bytes with "surrogatepass").
+_JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+_SECRET_FIELD = re.compile(r"password|csrfmiddlewaretoken", re.IGNORECASE)
+
+
+def _shown(text: str) -> str:
+    return LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _in_json(value, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
+    if isinstance(value, str):
+        if LONE_SURROGATE.search(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if LONE_SURROGATE.search(key):
+                yield (*path, _shown(key))
+            yield from _in_json(item, (*path, _shown(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _in_json(item, (*path, str(index)))
+
+
+def _in_fields(where: str, fields) -> Iterator[tuple[str, ...]]:
+    for key, values in fields.lists():
+        if LONE_SURROGATE.search(key) or any(LONE_SURROGATE.search(getattr(v, "name", v) or "") for v in values):
+            yield (where, _shown(key))
+
+
+def unencodable_text(request: HttpRequest) -> list[tuple[str, ...]]:
+    """Where the request carries text UTF-8 cannot encode: ``("query", name)``,
+    ``("form", name)`` or ``("body", key, ...)`` for a JSON body.
+
+    Browsers never send such text; it comes in through a JSON escape (``"\\ud800"``) or a
+    declared charset that decodes to it (``charset=utf-7`` on a query string or a multipart
+    form). Reads ``request.body`` for JSON bodies (may raise ``RequestDataTooBig``).
+    """
+    found = list(_in_fields("query", request.GET))
+    if request.method == "POST" and request.content_type in _FORMS:
+        found += _in_fields("form", request.POST)
+        found += _in_fields("form", request.FILES)
+    elif request.method in ("POST", "PUT", "PATCH", "DELETE") and (
+            "json" in request.content_type or is_api_request(request)):  # the API reads any body as JSON
+        body = request.body
+        if body and (_JSON_SURROGATE.search(body) or json.detect_encoding(body) != "utf-8"):
+            try:
+                found += list(_in_json(json.loads(body), ("body",)))
+            except (ValueError, RecursionError):
+                pass  # not JSON: the view says so
+    return found
+
+
+class UnencodableTextMiddleware:
+    """Refuses (400) a request whose query string, form or JSON body holds text that cannot be
+    stored, before any view sees it: one check for every form and every API body.
+
+    The API gets its error format (``unencodable_text``, ``details`` listing each place); a page
+    gets a page that says which fields to correct and sends the form again with everything
+    else the person typed (passwords excepted), so nothing is lost.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            found = unencodable_text(request)
+        except RequestDataTooBig:
+            if is_api_request(request):
+                return too_large_response()
+            raise
+        if not found:
+            return self.get_response(request)
+        fields = ", ".join(" ".join(place[1:]) or place[0] for place in found)
+        message = _("Le texte envoyé contient des caractères qui ne peuvent pas être enregistrés "
+                    "(des moitiés isolées de paires UTF-16) : %(fields)s. Corrigez et envoyez à nouveau.") % {
+            "fields": fields}
+        if is_api_request(request) or "json" in request.content_type:
+            return error_response(400, message, code="unencodable_text",
+                                  details=[{"location": list(place)} for place in found])
+        return self._page(request, message, found)
+
+    def _page(self, request: HttpRequest, message: str, found: list[tuple[str, ...]]) -> HttpResponse:
+        refused = {place[1] for place in found if place[0] == "form"}
+        form = []
+        if request.method == "POST" and request.content_type in _FORMS:
+            for key, values in request.POST.lists():
+                name = _shown(key)
+                if _SECRET_FIELD.search(name):
+                    continue
+                form += [{"name": name, "value": _shown(v), "refused": name in refused} for v in values]
+        query = urlencode([(k, v) for k, values in request.GET.lists() for v in values
+                           if not LONE_SURROGATE.search(k + v)])
+        action = request.path + (f"?{query}" if query else "")
+        response = render(request, "core/unencodable_text.html", {
+            "message": message, "form": form, "action": action,
+            "dropped_secret": any(_SECRET_FIELD.search(k) and k != "csrfmiddlewaretoken" for k in request.POST),
+            "had_files": bool(request.method == "POST" and request.FILES),
+        }, status=400)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 # --- The server cache's keys ----------------------------------------------------------------

@@ -137,6 +137,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OrganisationMiddleware",
+    # Text UTF-8 cannot encode (lone surrogates), in any query string, form or JSON body: 400.
+    "core.middleware.UnencodableTextMiddleware",
     "core.middleware.PluginGateMiddleware",
     "core.retention.middleware.NoIndexMiddleware",
     "core.middleware.FetchFromCacheMiddleware",
