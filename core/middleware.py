@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import RequestDataTooBig
@@ -122,6 +122,11 @@ def unencodable_text(request: HttpRequest) -> list[tuple[str, ...]]:
     """
     found = list(_in_fields("query", request.GET))
     if request.method == "POST" and request.content_type in _FORMS:
+        if is_api_request(request):
+            # Read the raw body first: the API may still parse it (as JSON), which Django forbids
+            # once a multipart form has been parsed from the stream. Too large, it stays unread.
+            with suppress(RequestDataTooBig):
+                request.body  # noqa: B018
         found += _in_fields("form", request.POST)
         found += _in_fields("form", request.FILES)
     elif request.method in ("POST", "PUT", "PATCH", "DELETE") and (

@@ -89,3 +89,9 @@ def test_a_page_with_a_lone_surrogate_in_its_query_string_says_so(client, citize
     assert response.status_code == 400
     html = response.content.decode()
     assert 'role="alert"' in html and 'href="/compte/api/?page=2"' in html
+
+
+def test_a_form_body_sent_to_a_json_endpoint_is_still_read_by_the_endpoint(open_petition):
+    # The check parses the form; the endpoint must still be able to read the raw body.
+    response = Client().post(f"/api/v1/petitions/{open_petition.pk}/sign", {"name": "Léa"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_json"
