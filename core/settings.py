@@ -120,10 +120,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every error under /api/, wherever it is made, in the API's JSON error format.
+    "core.api.middleware.ApiErrorMiddleware",
     # Server-side cache for the responses that opt in with `Cache-Control: public, max-age=N`
     # (e.g. petition pages for visitors without a session); CACHE_MIDDLEWARE_SECONDS = 0
-    # keeps every other page out of it.
-    "django.middleware.cache.UpdateCacheMiddleware",
+    # keeps every other page out of it. Keyed on the query parameters the view declares
+    # (core.middleware.cache_parameters) when it declares them.
+    "core.middleware.UpdateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,9 +137,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "core.middleware.OrganisationMiddleware",
+    # Text UTF-8 cannot encode (lone surrogates), in any query string, form or JSON body: 400.
+    "core.middleware.UnencodableTextMiddleware",
     "core.middleware.PluginGateMiddleware",
     "core.retention.middleware.NoIndexMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
+    "core.middleware.FetchFromCacheMiddleware",
 ]
 CACHE_MIDDLEWARE_SECONDS = 0
 # How long the organisation of a host name is remembered (0: looked up on every request, as the

@@ -1,6 +1,7 @@
 """One error format for the whole API: ``{"error": {"code", "message", "details"}}``.
 
-Every refusal (400, 401, 403, 404, 405, 409, 422, 429) has this shape; ``code`` is a stable
+Every refusal (400, 401, 403, 404, 405, 409, 413, 422, 429) and server error (500) has this
+shape, including those Django makes outside the API's views (core/api/middleware.py); ``code`` is a stable
 English identifier an integrator can test, ``message`` a sentence for people (in the language
 of the request, French by default), ``details`` extra data or ``null``.
 """
@@ -26,8 +27,10 @@ CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "too_large",
     422: "invalid",
     429: "rate_limited",
+    500: "server_error",
 }
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from functools import cache, wraps
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import URLPattern, path, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from core import __version__
 from core.api import errors
-from core.api.auth import ANYONE
+from core.api.auth import ANYONE, anonymous_caller, session_caller
+from core.api.pagination import Page
 
 API_DESCRIPTION = """The public API of a Parvis instance: organisations, participatory spaces and
 the public objects of each participation module (petitions...). Reads are open to everyone;
@@ -57,11 +60,50 @@ def plugin_gate(slug: str, api: NinjaAPI):
     return decorator
 
 
+class ParvisOpenAPISchema(OpenAPISchema):
+    """ninja's document, with the security each operation really has and the lists' page range.
+
+    ninja declares only the bearer token, as if it were required everywhere. An operation open
+    to anyone also accepts no credentials (the empty requirement ``{}``: authentication is
+    optional), and one that accepts a browser session says so (the session cookie; unsafe
+    methods also need the CSRF token).
+    """
+
+    def operation_parameters(self, operation):
+        parameters = super().operation_parameters(operation)
+        ok = getattr(operation, "response_models", {}).get(200)
+        ok = getattr(getattr(ok, "model_fields", {}).get("response"), "annotation", None)  # ninja's wrapper
+        if isinstance(ok, type) and issubclass(ok, Page):
+            # The lists' ``page`` goes from 1 (core.api.pagination.paginate refuses less).
+            for parameter in parameters:
+                if parameter["in"] == "query" and parameter["name"] == "page":
+                    parameter["schema"]["minimum"] = 1
+        return parameters
+
+    def operation_security(self, operation):
+        security = list(super().operation_security(operation) or [])
+        if session_caller in operation.auth_callbacks:
+            self.securitySchemes["SessionCookie"] = {
+                "type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
+                "description": "The session of a signed-in browser. POST, PUT, PATCH and DELETE also "
+                               "carry the CSRF token in the X-CSRFToken header.",
+            }
+            security.append({"SessionCookie": []})
+        if anonymous_caller in operation.auth_callbacks:
+            security.append({})
+        return security or None
+
+
 class ParvisAPI(NinjaAPI):
     def get_root_path(self, path_params: dict) -> str:
         from django.urls import reverse
 
         return reverse("api:index", kwargs=path_params)
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return ParvisOpenAPISchema(self, path_prefix)
 
 
 def build_api() -> NinjaAPI:

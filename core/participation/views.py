@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.hosts import absolute_url, serve_here
+from core.middleware import cache_parameters
 from core.participation import paper_import
 from core.participation.forms import CsvImportForm, ReceiptForm, paper_form_class, person_key_for
 from core.participation.models import LedgerLog, LedgerPublicKey
@@ -172,6 +173,7 @@ def ledger(request, subject_key: str):
 
 
 @require_GET
+@cache_parameters()  # none: ?utm_source=... reads the same cached copy
 def export_view(request, subject_key: str):
     """The public export (JSON) that ``parvis verify`` checks."""
     if not LedgerLog.objects.filter(key=subject_key).exists():

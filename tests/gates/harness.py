@@ -7,6 +7,7 @@ prove it fails. See docs/gates.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -363,6 +364,50 @@ HOSTILE: list[tuple[str, str]] = [
 #: Raw bodies that are not valid UTF-8 (``%FF`` cannot be decoded).
 INVALID_UTF8 = "%FF%FE%C3%28"
 
+#: Text UTF-8 cannot encode (lone halves of UTF-16 surrogate pairs), in a name and as a token.
+#: A browser never sends it; a client does, through a JSON escape or a declared charset.
+LONE_SURROGATES: list[tuple[str, str]] = [
+    ("lone surrogate", "A\ud800B"),
+    ("lone surrogate alone", "\ud800"),
+    ("lone low surrogate", "\udfff"),
+]
+
+
+def encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def utf7_multipart(data: dict) -> tuple[bytes, str]:
+    """A multipart form declaring ``charset=utf-7``: the one way a form field reaches Django
+    as text UTF-8 cannot encode (Django decodes every field with the declared charset).
+    Values are text, lists of text, or files (``name`` and ``read()``)."""
+    boundary = "pvxBoundary7"
+    parts = []
+    for name, values in data.items():
+        for value in values if isinstance(values, list | tuple) else [values]:
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+            if hasattr(value, "read"):
+                value.seek(0)
+                head += f'; filename="{value.name}"\r\nContent-Type: application/octet-stream'
+                content = value.read()
+            else:
+                content = str(value).encode("utf-7")
+            parts.append(f"{head}\r\n\r\n".encode() + content + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}; charset=utf-7"
+
+
+def post_form(client: Client, url: str, data: dict):
+    """POST ``data`` as a browser would, or as UTF-7 multipart when it cannot be UTF-8."""
+    if all(encodable(f"{key}{value}") for key, value in data.items()):
+        return client.post(url, data)
+    body, content_type = utf7_multipart(data)
+    return client.generic("POST", url, body, content_type=content_type)
+
 EVIL_HOST = "evil.example"
 REDIRECTS: list[str] = [
     f"https://{EVIL_HOST}/",
@@ -475,7 +520,7 @@ def hostile_problems(page: SamplePage, fx: Fixtures) -> list[str]:
     shown_on = form.shown_on(fx) if form.shown_on else url
     problems = []
     for field in form.typed_fields(fx):
-        for name, payload in [*HOSTILE, ("invalid UTF-8", None)]:
+        for name, payload in [*HOSTILE, *LONE_SURROGATES, ("invalid UTF-8", None)]:
             label = f"POST {url} {field}={name}"
             cache.clear()
             with transaction.atomic():
@@ -486,7 +531,7 @@ def hostile_problems(page: SamplePage, fx: Fixtures) -> list[str]:
                     body = urlencode(others) + f"&{field}={INVALID_UTF8}"
                     response = client.post(url, body, content_type="application/x-www-form-urlencoded")
                 else:
-                    response = client.post(url, {**valid, field: payload})
+                    response = post_form(client, url, {**valid, field: payload})
                 problems += _check_response(label, response, payload or "", form.success_status)
                 if payload and response.status_code in {301, 302, 303}:
                     # Stored: the page showing the form and the page redirected to show it safely.
@@ -500,6 +545,53 @@ def hostile_problems(page: SamplePage, fx: Fixtures) -> list[str]:
                             problems += [f"{label}, then GET {shown}: {p}" for p in
                                          injection_problems(again.content.decode("utf-8", "replace"), payload)]
                 transaction.set_rollback(True)
+    return problems
+
+
+def _refused_clearly(label: str, response, api: bool) -> list[str]:
+    if response.status_code >= 500:
+        return [f"{label}: server error {response.status_code}{explain(response)}"]
+    if response.status_code != 400:
+        return [f"{label}: answered {response.status_code}, not 400"]
+    if api or "json" in response.get("Content-Type", ""):
+        error = response.json().get("error") or {}
+        if error.get("code") != "unencodable_text" or not error.get("message"):
+            return [f"{label}: no unencodable_text error in {response.content[:200]!r}"]
+        return []
+    if not _has_form_error(response.content.decode("utf-8", "replace")):
+        return [f"{label}: refused without a visible message (aria-invalid, errorlist or role=alert)"]
+    return []
+
+
+def unencodable_text_problems(page: SamplePage, fx: Fixtures) -> list[str]:
+    """Text UTF-8 cannot encode, on any declared page or endpoint, in the query string (through
+    a declared ``charset=utf-7``) and in a JSON body (escaped, and as the bytes of a surrogate):
+    a 400 that says so (the API's error format under /api/), never a server error."""
+    fx.prepare(page)
+    url = page.url(fx)
+    api = urlsplit(url).path.startswith("/api/")
+    joiner = "&" if "?" in url else "?"
+    problems = []
+    for name, payload in LONE_SURROGATES:
+        document = {"name": payload, "token": payload, "list": [payload]}
+        attempts = [
+            ("GET", f"{url}{joiner}{urlencode({'q': payload.encode('utf-7')})}", None,
+             "text/plain; charset=utf-7"),
+            ("POST", url, json.dumps(document), "application/json"),
+            ("POST", url, json.dumps(document, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+             "application/json"),
+        ]
+        for method, target, body, content_type in attempts:
+            cache.clear()
+            with transaction.atomic():
+                client = client_for(fx, page.auditor())
+                if body is None:
+                    response = client.get(target, CONTENT_TYPE=content_type)
+                else:
+                    response = client.generic(method, target, body, content_type=content_type)
+                transaction.set_rollback(True)
+            label = f"{method} {target if body is None else url} ({content_type}) {name}"
+            problems += _refused_clearly(label, response, api)
     return problems
 
 

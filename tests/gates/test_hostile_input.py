@@ -2,7 +2,10 @@
 
 Each typed field of each declared form receives every payload of ``harness.HOSTILE`` (script
 and SVG injections, ``javascript:`` URLs, formula cells, huge strings, Unicode edge cases,
-NaN-like numbers) and a body that is not valid UTF-8. No answer may be a server error, reflect
+NaN-like numbers), text UTF-8 cannot encode (``harness.LONE_SURROGATES``, sent the way a
+client can: a multipart form declaring ``charset=utf-7``) and a body that is not valid UTF-8.
+Every declared page and API endpoint also receives that text in its query string and in a
+JSON body: it must answer 400 with a message, in the API's error format under /api/. No answer may be a server error, reflect
 the payload unescaped (in the answer, in the page showing the form, or where it redirects),
 or refuse it without a visible form error. Each redirect parameter (``next=``) receives the
 open-redirect payloads of ``harness.REDIRECTS``, in GET and in the form's POST: nothing may send
@@ -30,6 +33,13 @@ def test_hostile_input_in_every_form_field(page):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("page", harness.page_params())
+def test_unencodable_text_is_refused_clearly_on_every_page(page):
+    problems = harness.unencodable_text_problems(page, harness.Fixtures())
+    assert not problems, f"{page.id}:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("page", harness.page_params(lambda page: bool(page.redirect_params)))
 def test_no_open_redirect_through_redirect_parameters(page):
     problems = harness.redirect_problems(page, harness.Fixtures())
@@ -49,6 +59,7 @@ def test_the_corpus_covers_each_kind_of_hostile_input():
     for kind in ("script", "svg", "javascript url", "formula", "100,000", "NUL", "right-to-left",
                  "NaN", "Infinity"):
         assert kind in names
+    assert not any(harness.encodable(payload) for _name, payload in harness.LONE_SURROGATES)
     assert any(target.startswith("//") for target in harness.REDIRECTS)
 
 

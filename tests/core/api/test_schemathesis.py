@@ -1,9 +1,12 @@
 """Property-based tests of the API against its own OpenAPI document (Schemathesis).
 
 Requests go in-process to Django's WSGI handler (no network). Every generated request, valid
-or not, must get an answer that is not a server error and that conforms to the document:
-declared status code, content type and body schema. The default run keeps the example count
-modest; ``-m slow`` runs a thorough one.
+or not, is judged by every check Schemathesis has (``schemathesis run --checks all``): no
+server error; status code, content type, headers and body as the document declares; invalid
+data refused and valid data accepted; the declared authentication really required where it is
+required (and optional where the document says so: public reads and signing); the methods and
+``Allow`` headers as declared. The default run keeps the example count modest (well under two
+minutes on two cores); ``-m slow`` runs a thorough one.
 """
 
 from __future__ import annotations
@@ -12,14 +15,27 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from hypothesis import HealthCheck, Phase, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
+from schemathesis.checks import load_all_checks
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+load_all_checks()
+#: ``--checks all``.
+CHECKS = list(REGISTERED_CHECKS.get_all())
+_BY_NAME = {check.__name__: check for check in CHECKS}
+
+#: Checks switched off for one operation, each with the reason it cannot hold there.
+EXCLUDED = {
+    # What a valid signature needs depends on the petition box, which a static document cannot
+    # express: the e-mail address is required unless the box has eligibility rules (then the
+    # account's own address is used), and the signer must consent. A body the schema allows
+    # ({"name": "x"}) is therefore rightly refused (422) by the service the web form shares.
+    "POST /api/v1/petitions/{petition_id}/sign": [_BY_NAME["positive_data_acceptance"]],
+}
+
+
+def _checked(case) -> None:
+    case.call_and_validate(checks=CHECKS, excluded_checks=EXCLUDED.get(case.operation.label, []),
+                           headers={"Host": "localhost"})
 COMMON = {"deadline": None, "derandomize": True, "phases": [Phase.explicit, Phase.generate],
           "suppress_health_check": list(HealthCheck)}
 
@@ -50,11 +66,11 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=8, **COMMON)
 def test_api_conforms_to_its_document(case):
-    case.call_and_validate(checks=CHECKS, headers={"Host": "localhost"})
+    _checked(case)
 
 
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=300, **COMMON)
 def test_api_conforms_to_its_document_thoroughly(case):
-    case.call_and_validate(checks=CHECKS, headers={"Host": "localhost"})
+    _checked(case)
