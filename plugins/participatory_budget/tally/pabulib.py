@@ -22,6 +22,8 @@ __all__ = ["PabulibError", "dump", "dumps", "load", "load_meta", "loads", "parse
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 POINTS_VOTE_TYPES = ("cumulative", "scoring")
+NUMERIC_META = ("min_project_score_threshold",)
+"""META values besides ``budget`` that the engine reads as numbers, checked with META."""
 
 
 class PabulibError(ValueError):
@@ -195,14 +197,14 @@ class _Reader:
         self.meta_lines[key] = line
 
     def check_meta(self, line: int) -> None:
-        """Checks run when META ends: budget and vote type."""
+        """Checks run when META ends: budget, vote type and the other numbers the engine reads."""
         if "budget" not in self.meta:
             raise self.fail("META has no 'budget'", line)
         budget_line = self.meta_lines["budget"]
         try:
             budget = parse_amount(self.meta["budget"])
-        except ValueError:
-            raise self.fail(f"budget {self.meta['budget']!r} is not a number", budget_line) from None
+        except ValueError as error:
+            raise self.fail(f"budget {self.meta['budget']!r} is {error}", budget_line) from None
         if budget < 0:
             raise self.fail(f"budget {self.meta['budget']} is negative", budget_line)
         vote_type = self.meta.get("vote_type", "approval").strip().lower()
@@ -212,6 +214,13 @@ class _Reader:
                 f"unknown vote_type {vote_type!r} (known: {known})", self.meta_lines["vote_type"]
             )
         self.vote_type = vote_type
+        for key in NUMERIC_META:
+            raw = self.meta.get(key, "")
+            if raw and raw.lower() != "none":
+                try:
+                    parse_amount(raw)
+                except ValueError as error:
+                    raise self.fail(f"{key} {raw!r} is {error}", self.meta_lines[key]) from None
 
     def read_project_row(self, row: list[str], line: int) -> None:
         id_at, cost_at, name_at, extra = self.project_layout
@@ -225,8 +234,8 @@ class _Reader:
         raw_cost = row[cost_at].strip()
         try:
             cost = parse_amount(raw_cost)
-        except ValueError:
-            raise self.fail(f"cost {raw_cost!r} of project {project_id!r} is not a number", line) from None
+        except ValueError as error:
+            raise self.fail(f"cost {raw_cost!r} of project {project_id!r} is {error}", line) from None
         if cost < 0:
             raise self.fail(f"cost {raw_cost} of project {project_id!r} is negative", line)
         name = row[name_at].strip() if name_at is not None else ""
@@ -299,8 +308,8 @@ class _Reader:
         for token in tokens:
             try:
                 value = parse_amount(token)
-            except ValueError:
-                raise self.fail(f"points {token!r} is not a number", line) from None
+            except ValueError as error:
+                raise self.fail(f"points {token!r} is {error}", line) from None
             if value < 0 and self.vote_type == "cumulative":
                 raise self.fail(f"negative points {token} in a cumulative ballot", line)
             points.append(value)

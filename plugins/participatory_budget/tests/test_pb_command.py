@@ -62,6 +62,22 @@ def test_a_malformed_file_is_reported_with_its_line(tmp_path):
         run(str(bad))
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("budget;1/0", "bad.pb:3: budget '1/0' is not a number (division by zero)"),
+        ("budget;-7/0", "bad.pb:3: budget '-7/0' is not a number (division by zero)"),
+        ("budget;1e999999999", "bad.pb:3: budget '1e999999999' is not a number (exponent beyond 60)"),
+    ],
+)
+def test_a_malformed_number_is_reported_with_its_line(tmp_path, line, message):
+    bad = tmp_path / "bad.pb"
+    bad.write_text(f"META\nkey;value\n{line}\nPROJECTS\nproject_id;cost\na;1\nVOTES\nvoter_id;vote\n1;a\n")
+    with pytest.raises(CommandError) as caught:
+        run(str(bad))
+    assert str(caught.value) == str(tmp_path / message)
+
+
 def test_missing_files_and_unknown_rules_are_reported(tmp_path):
     with pytest.raises(CommandError, match=r"nowhere\.pb: No such file"):
         run(str(tmp_path / "nowhere.pb"))
