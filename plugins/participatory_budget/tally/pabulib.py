@@ -11,9 +11,10 @@ import csv
 import io
 import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from .election import VOTE_TYPES, Ballot, Election, Project
 from .numbers import Amount, format_amount, parse_amount
@@ -38,13 +39,30 @@ class PabulibError(ValueError):
 
 def load(path: str | os.PathLike[str]) -> Election:
     """Read the ``.pb`` file at ``path``."""
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise PabulibError(f"not UTF-8 text ({error.reason})", line, str(path)) from None
-    return parse(io.StringIO(text, newline=""), source=str(path))
+    with open(Path(path), "rb") as stream:
+        return parse(_text_lines(stream, str(path)), source=str(path))
+
+
+def _text_lines(stream: BinaryIO, source: str, block: int = 1 << 20) -> Iterator[str]:
+    """The lines of a binary file as text, read a block of whole lines at a time, so that a
+    large file is never held whole (as text, it would take four times its size).
+
+    Lines are split as ``open(..., newline="")`` splits them; text that is not UTF-8 raises
+    :class:`PabulibError` with the number of its line.
+    """
+    first_line = 1
+    while data := stream.read(block):
+        if not data.endswith(b"\n"):
+            data += stream.readline()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = first_line + data.count(b"\n", 0, error.start)
+            raise PabulibError(f"not UTF-8 text ({error.reason})", line, source) from None
+        if first_line == 1:
+            text = text.removeprefix("\ufeff")
+        first_line += data.count(b"\n")
+        yield from io.StringIO(text, newline="")
 
 
 def load_meta(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -254,6 +272,7 @@ class _Reader:
         seen = self.voter_lines
         append = self.ballots.append
         strip = str.strip
+        shared: dict[str, str] = {}  # one copy of each value of the other columns ("F", "internet"...)
         extra_of = itemgetter(*extra_at) if len(extra_at) > 1 else (lambda row: tuple(row[at] for at in extra_at))
         approval = self.vote_type in ("approval", "choose-1")
         line = reader.line_num
@@ -282,7 +301,8 @@ class _Reader:
             points = None
             if points_at is not None:
                 points = self.read_points(row[points_at], len(vote), line)
-            append(Ballot(voter_id, vote, points, dict(zip(extra_names, map(strip, extra_of(row)), strict=True))))
+            extra_values = [shared.setdefault(value, value) for value in map(strip, extra_of(row))]
+            append(Ballot(voter_id, vote, points, dict(zip(extra_names, extra_values, strict=True))))
         return line
 
     def read_vote(self, raw_vote: str, canonical: dict[str, str], line: int) -> tuple[str, ...]:

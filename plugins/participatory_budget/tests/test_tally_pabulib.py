@@ -256,3 +256,20 @@ def test_the_tally_package_imports_nothing_from_django():
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_large_file_is_read_in_blocks_with_the_right_line_numbers(tmp_path):
+    # Over 1 MB: the reader goes through it a block of lines at a time, never whole.
+    note = "é" * 150
+    rows = "".join(f"{number};a;{note}\r\n" for number in range(1, 5001))
+    text = f"META\r\nkey;value\r\nbudget;100\r\nPROJECTS\r\nproject_id;cost\r\na;60\r\nVOTES\r\nvoter_id;vote;note\r\n{rows}"
+    path = tmp_path / "large.pb"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert path.stat().st_size > 1.4 * 2**20
+    assert load(path) == loads(text)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"4321;a;") + 10
+    data[at] = 0xFF  # inside the second byte of an "é", on line 8 + 4321
+    path.write_bytes(bytes(data))
+    with pytest.raises(PabulibError, match=r"large\.pb:4329: not UTF-8 text"):
+        load(path)
