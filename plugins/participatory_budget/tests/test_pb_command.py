@@ -97,3 +97,23 @@ def test_the_command_line_prints_one_error_line_and_fails(tmp_path):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [f"parvis: error: {bad}:3: budget -5 is negative"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(CHYLONIA)],
+        [str(DATA / "Poland_Warszawa_2019_Brodno-Podgrodzie.pb"), "--json"],
+        [str(CHYLONIA), "--rule", "mes", "--completion", "add1", "--json"],
+        [str(DATA / "Poland_Warszawa_2019_Brodno-Podgrodzie.pb"), "--rule", "greedy", "--threshold", "100000"],
+    ],
+)
+def test_the_parvis_script_prints_what_the_django_command_prints(args):
+    # `parvis pb tally` counts without Django; `manage.py pb tally` (call_command) with it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from core.cli import main; main()", "pb", "tally", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == run(*args)
