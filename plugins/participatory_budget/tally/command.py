@@ -44,6 +44,9 @@ def add_tally_arguments(parser: argparse.ArgumentParser, gettext: Callable[[str]
                         help=_("complétion de la méthode des parts égales (défaut : none)"))
     parser.add_argument("--then-greedy", action="store_true",
                         help=_("compléter ensuite de façon gloutonne"))
+    parser.add_argument("--compare-greedy", action="store_true", default=None,
+                        help=_("garder le résultat glouton si plus de votants le préfèrent "
+                               "(défaut : si la règle du fichier finit par -comparison)"))
     parser.add_argument("--exclusive", action="append", metavar="ID,ID",
                         help=_("groupe de projets mutuellement exclusifs (répétable)"))
     parser.add_argument("--threshold", help=_("score minimal d'un projet finançable"))
@@ -75,6 +78,7 @@ def run_tally(
     sat: str = "cost",
     completion: str | None = None,
     then_greedy: bool = False,
+    compare_greedy: bool | None = None,
     exclusive: list[str] | None = None,
     threshold: str | None = None,
     tie_breaking: str = "id",
@@ -97,7 +101,7 @@ def run_tally(
     try:
         result = tally(
             election, rule, sat=sat, completion=completion, then_greedy=then_greedy,
-            exclusive=groups or None, threshold=limit, tie_breaking=tie_breaking,
+            compare_with_greedy=compare_greedy, exclusive=groups or None, threshold=limit, tie_breaking=tie_breaking,
         )
     except TallyError as error:
         raise TallyCommandError(f"{file}: {error}") from None
@@ -118,7 +122,7 @@ def main(argv: list[str], program: str = "parvis") -> int:
     try:
         run_tally(
             options.file, rule=options.rule, sat=options.sat, completion=options.completion,
-            then_greedy=options.then_greedy, exclusive=options.exclusive, threshold=options.threshold,
+            then_greedy=options.then_greedy, compare_greedy=options.compare_greedy, exclusive=options.exclusive, threshold=options.threshold,
             tie_breaking=options.tie_breaking, json_output=options.json,
         )
     except TallyCommandError as error:

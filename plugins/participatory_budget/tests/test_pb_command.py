@@ -117,3 +117,15 @@ def test_the_parvis_script_prints_what_the_django_command_prints(args):
     )
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == run(*args)
+
+
+def test_the_comparison_with_greedy_is_an_option_and_shown_in_json(tmp_path):
+    path = tmp_path / "compare.pb"
+    path.write_text(
+        "META\nkey;value\nbudget;10\nrule;equalshares\nPROJECTS\nproject_id;cost\na;6\nb;4\nc;4\n"
+        "VOTES\nvoter_id;vote\n1;a,c\n2;a,c\n3;a,c\n4;b\n5;b\n", encoding="utf-8",
+    )
+    assert run(str(path)).splitlines() == ["a", "b"]
+    data = json.loads(run(str(path), "--compare-greedy", "--json"))
+    assert (data["selected"], data["comparison"]) == (["a", "c"], "greedy")
+    assert "comparison" not in json.loads(run(str(path), "--json"))

@@ -43,11 +43,12 @@ class Command(BaseCommand):
         if action == "tally":
             self.tally(**options)
 
-    def tally(self, *, file, rule, sat, completion, then_greedy, exclusive, threshold, tie_breaking, **options):
+    def tally(self, *, file, rule, sat, completion, then_greedy, compare_greedy, exclusive, threshold, tie_breaking,
+              **options):
         try:
             run_tally(
                 file, rule=rule, sat=sat, completion=completion, then_greedy=then_greedy,
-                exclusive=exclusive, threshold=threshold, tie_breaking=tie_breaking,
+                compare_greedy=compare_greedy, exclusive=exclusive, threshold=threshold, tie_breaking=tie_breaking,
                 json_output=options["json"], stdout=self.stdout,
             )
         except TallyCommandError as error:
