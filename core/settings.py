@@ -15,6 +15,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+import core
 from core import plugin_host
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,8 @@ def _secret_key() -> str:
             path.write_text(secrets.token_urlsafe(50))
             path.chmod(0o600)
         return path.read_text().strip()
+    if core.SECRET_KEY_OPTIONAL:
+        return ""  # a command that signs nothing; Django refuses an empty key if one tries
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY is not set: production needs a long random secret, e.g. "
         "export DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"

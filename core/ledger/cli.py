@@ -25,7 +25,7 @@ from .export import (
 )
 from .heads import HeadError, load_public_key
 
-__all__ = ["main", "run_receipt", "run_verify"]
+__all__ = ["add_verify_arguments", "main", "run_receipt", "run_verify", "verify_command"]
 
 OK, FAILED, UNREADABLE = 0, 1, 2
 
@@ -93,27 +93,47 @@ def run_receipt(
     return OK if report.ok and result.found else FAILED
 
 
+def add_verify_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments of ``verify`` (here, in ``parvis verify`` and in ``manage.py verify``)."""
+    parser.add_argument("export", help="the export file (JSON)")
+    _add_trust_arguments(parser)
+
+
+def _add_trust_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--heads", help="JSON file of signed heads published separately")
+    parser.add_argument(
+        "--public-key",
+        action="append",
+        dest="public_keys",
+        metavar="KEY",
+        help="trusted signing key: base64, PEM, or a file holding one (repeatable)",
+    )
+
+
+def verify_command(argv: list[str], program: str = "parvis") -> int:
+    """``parvis verify EXPORT ...`` (``argv`` starts after ``verify``), without Django."""
+    parser = argparse.ArgumentParser(
+        prog=f"{program} verify",
+        description="Verify a public ledger export: hashes, signed heads, running hashes and totals.",
+    )
+    add_verify_arguments(parser)
+    args = parser.parse_args(argv)
+    return run_verify(args.export, args.heads, args.public_keys)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m core.ledger", description="Check a Parvis ledger export."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     verify = commands.add_parser("verify", help="recompute hashes, check signatures and recount")
-    verify.add_argument("export", help="the export file (JSON)")
+    add_verify_arguments(verify)
     receipt = commands.add_parser(
         "receipt", help="verify, then check that a receipt's entry is there and counted"
     )
     receipt.add_argument("export", help="the export file (JSON)")
     receipt.add_argument("receipt", help="the receipt text (pvr1....)")
-    for sub in (verify, receipt):
-        sub.add_argument("--heads", help="JSON file of signed heads published separately")
-        sub.add_argument(
-            "--public-key",
-            action="append",
-            dest="public_keys",
-            metavar="KEY",
-            help="trusted signing key: base64, PEM, or a file holding one (repeatable)",
-        )
+    _add_trust_arguments(receipt)
     return parser
 
 

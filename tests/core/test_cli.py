@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -122,3 +123,100 @@ def test_demo_prepares_a_database_with_both_organisations(tmp_path):
     assert again.stdout.split("Password:")[1].split()[0] == password
     with sqlite3.connect(tmp_path / "parvis.sqlite3") as db:
         assert db.execute("select count(*) from core_organisation").fetchone()[0] == 2
+
+
+# -- Commands that serve nothing and sign nothing run with no configuration ------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+PABULIB = ROOT / "plugins" / "participatory_budget" / "tests" / "data" / "pabulib"
+REPORT_DJANGO = (
+    "import sys\n"
+    "from core.cli import main\n"
+    "status = 0\n"
+    "try:\n"
+    "    main(['parvis', *sys.argv[1:]])\n"
+    "except SystemExit as exit:\n"
+    "    status = exit.code\n"
+    "loaded = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'))\n"
+    "print('STATUS', status, 'DJANGO', len(loaded), file=sys.stderr)\n"
+)
+
+
+def run_unconfigured(*args: str, cwd: Path, code: str = "from core.cli import main; main()"):
+    """``parvis ARGS`` from ``cwd`` with nothing configured: no DJANGO_*/PARVIS_* variable."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def _ledger_export(folder: Path) -> Path:
+    from tests.ledger.helpers import build_log
+
+    path = folder / "export.json"
+    path.write_text(build_log(20, "petition", head_every=10, seed=3).text, encoding="utf-8")
+    return path
+
+
+def test_pb_tally_runs_unconfigured_from_any_folder(tmp_path):
+    from plugins.participatory_budget.tally import load
+
+    path = PABULIB / "Poland_Krakow_2024_Bienczyce.pb"
+    result = run_unconfigured("pb", "tally", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.splitlines()) == sorted(load(path).official_selection())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_malformed_number_ends_pb_tally_with_one_line(tmp_path):
+    bad = tmp_path / "bad.pb"
+    bad.write_text("META\nkey;value\nbudget;1/0\nPROJECTS\nproject_id;cost\na;1\nVOTES\nvoter_id;vote\n1;a\n")
+    result = run_unconfigured("pb", "tally", "bad.pb", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "parvis: error: bad.pb:3: budget '1/0' is not a number (division by zero)\n"
+
+
+def test_verify_runs_unconfigured_from_any_folder(tmp_path):
+    export = _ledger_export(tmp_path)
+    result = run_unconfigured("verify", str(export), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK")
+    missing = run_unconfigured("verify", "missing.json", cwd=tmp_path)
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr.startswith("verify: error: ") and len(missing.stderr.splitlines()) == 1
+
+
+def test_plugins_runs_unconfigured_from_any_folder(tmp_path):
+    result = run_unconfigured("plugins", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    slugs = {row["slug"]: row["enabled"] for row in json.loads(result.stdout)}
+    assert slugs["participatory_budget"] is True and slugs["petitions"] is True
+
+
+@pytest.mark.parametrize("args", [["pb", "tally", str(PABULIB / "Poland_Krakow_2024_Bienczyce.pb")], ["verify"]])
+def test_pb_tally_and_verify_do_not_start_django(tmp_path, args):
+    if args == ["verify"]:
+        args = ["verify", str(_ledger_export(tmp_path))]
+    result = run_unconfigured(*args, cwd=tmp_path, code=REPORT_DJANGO)
+    assert result.stderr.splitlines()[-1] == "STATUS 0 DJANGO 0", result.stderr
+
+
+def test_commands_that_serve_or_sign_still_need_a_secret_key_in_production(tmp_path):
+    for args in (["runserver", "--noreload", "127.0.0.1:9"], ["createsuperuser", "--noinput"], ["migrate"]):
+        result = run_unconfigured(*args, cwd=tmp_path)
+        assert_one_clean_error(result, "parvis: error: DJANGO_SECRET_KEY is not set")
+    wsgi = run_unconfigured(cwd=tmp_path, code="import core.wsgi")
+    assert wsgi.returncode != 0 and "DJANGO_SECRET_KEY is not set" in wsgi.stderr
+
+
+def test_a_command_without_secret_key_cannot_sign(tmp_path):
+    code = (
+        "import core, os, django\n"
+        "core.SECRET_KEY_OPTIONAL = True\n"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'core.settings'\n"
+        "django.setup()\n"
+        "from django.core import signing\n"
+        "signing.dumps('anything')\n"
+    )
+    result = run_unconfigured(cwd=tmp_path, code=code)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: The SECRET_KEY setting must not be empty." in result.stderr

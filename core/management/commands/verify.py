@@ -2,13 +2,15 @@
 
 The same check as ``python -m core.ledger verify``, with the same exit status:
 0 when everything checks out, 1 naming the first bad entry, 2 when an input is unreadable.
+The ``parvis`` console script runs :func:`core.ledger.cli.verify_command` instead, without
+starting Django; this command is what ``manage.py verify`` and ``call_command`` run.
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from core.ledger.cli import run_verify
+from core.ledger.cli import add_verify_arguments, run_verify
 
 
 class Command(BaseCommand):
@@ -16,15 +18,7 @@ class Command(BaseCommand):
     requires_system_checks: list = []
 
     def add_arguments(self, parser):
-        parser.add_argument("export", help="the export file (JSON)")
-        parser.add_argument("--heads", help="JSON file of signed heads published separately")
-        parser.add_argument(
-            "--public-key",
-            action="append",
-            dest="public_keys",
-            metavar="KEY",
-            help="trusted signing key: base64, PEM, or a file holding one (repeatable)",
-        )
+        add_verify_arguments(parser)
 
     def handle(self, *args, **options):
         status = run_verify(

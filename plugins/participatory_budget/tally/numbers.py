@@ -8,22 +8,51 @@ Amount = int | Fraction
 """An exact amount of money or points: ``int`` when integral, else ``Fraction``."""
 
 
+MAX_AMOUNT = 10**30
+"""Amounts must be smaller than this in absolute value: far beyond any budget, cost or score,
+and far within floating point range even when multiplied by millions of voters."""
+
+MAX_LENGTH = 64
+"""Longest text read as an amount: exact arithmetic on huge numerators or denominators (or
+``1e999999999``, which is ten to the power of a billion) would take the count hours."""
+
+MAX_EXPONENT = 60
+"""Largest power of ten written with ``e`` (``1.5e3``) that is read."""
+
+_NOT_A_NUMBER = "not a number"
+
+
 def parse_amount(text: str) -> Amount:
     """Parse ``"12"``, ``"1656699.67"``, ``"12,5"`` or ``"1/3"`` exactly.
 
-    Returns an ``int`` when the value is integral, else a ``Fraction``. Raises ``ValueError`` on
-    anything that is not a finite number.
+    Returns an ``int`` when the value is integral, else a ``Fraction``. Raises ``ValueError``,
+    whose message completes "... is ", on anything that is not a finite number written in
+    ASCII digits (``"abc"``, ``"nan"``, ``"1/0"``, ``"1_000"``) or whose absolute value is not
+    below :data:`MAX_AMOUNT`.
     """
     text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"{_NOT_A_NUMBER} (more than {MAX_LENGTH} characters)")
+    if not text.isascii() or "_" in text:
+        raise ValueError(_NOT_A_NUMBER)
     try:
-        return int(text)
+        value: Amount = int(text)
     except ValueError:
-        pass
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    value = Fraction(text)  # raises ValueError for "abc", "nan", "inf"
-    if value.denominator == 1:
-        return value.numerator
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        mantissa, _, exponent = text.lower().partition("e")
+        if exponent.lstrip("+-").isdigit() and abs(int(exponent)) > MAX_EXPONENT:
+            raise ValueError(f"{_NOT_A_NUMBER} (exponent beyond {MAX_EXPONENT})") from None
+        try:
+            value = Fraction(text)
+        except ValueError:
+            raise ValueError(_NOT_A_NUMBER) from None
+        except ZeroDivisionError:
+            raise ValueError(f"{_NOT_A_NUMBER} (division by zero)") from None
+        if value.denominator == 1:
+            value = value.numerator
+    if abs(value) >= MAX_AMOUNT:
+        raise ValueError("too large (the limit is 10^30)")
     return value
 
 

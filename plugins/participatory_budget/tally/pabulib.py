@@ -11,9 +11,10 @@ import csv
 import io
 import itertools
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
+from typing import BinaryIO
 
 from .election import VOTE_TYPES, Ballot, Election, Project
 from .numbers import Amount, format_amount, parse_amount
@@ -22,6 +23,8 @@ __all__ = ["PabulibError", "dump", "dumps", "load", "load_meta", "loads", "parse
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 POINTS_VOTE_TYPES = ("cumulative", "scoring")
+NUMERIC_META = ("min_project_score_threshold",)
+"""META values besides ``budget`` that the engine reads as numbers, checked with META."""
 
 
 class PabulibError(ValueError):
@@ -36,13 +39,30 @@ class PabulibError(ValueError):
 
 def load(path: str | os.PathLike[str]) -> Election:
     """Read the ``.pb`` file at ``path``."""
-    data = Path(path).read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise PabulibError(f"not UTF-8 text ({error.reason})", line, str(path)) from None
-    return parse(io.StringIO(text, newline=""), source=str(path))
+    with open(Path(path), "rb") as stream:
+        return parse(_text_lines(stream, str(path)), source=str(path))
+
+
+def _text_lines(stream: BinaryIO, source: str, block: int = 1 << 20) -> Iterator[str]:
+    """The lines of a binary file as text, read a block of whole lines at a time, so that a
+    large file is never held whole (as text, it would take four times its size).
+
+    Lines are split as ``open(..., newline="")`` splits them; text that is not UTF-8 raises
+    :class:`PabulibError` with the number of its line.
+    """
+    first_line = 1
+    while data := stream.read(block):
+        if not data.endswith(b"\n"):
+            data += stream.readline()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = first_line + data.count(b"\n", 0, error.start)
+            raise PabulibError(f"not UTF-8 text ({error.reason})", line, source) from None
+        if first_line == 1:
+            text = text.removeprefix("\ufeff")
+        first_line += data.count(b"\n")
+        yield from io.StringIO(text, newline="")
 
 
 def load_meta(path: str | os.PathLike[str]) -> dict[str, str]:
@@ -195,14 +215,14 @@ class _Reader:
         self.meta_lines[key] = line
 
     def check_meta(self, line: int) -> None:
-        """Checks run when META ends: budget and vote type."""
+        """Checks run when META ends: budget, vote type and the other numbers the engine reads."""
         if "budget" not in self.meta:
             raise self.fail("META has no 'budget'", line)
         budget_line = self.meta_lines["budget"]
         try:
             budget = parse_amount(self.meta["budget"])
-        except ValueError:
-            raise self.fail(f"budget {self.meta['budget']!r} is not a number", budget_line) from None
+        except ValueError as error:
+            raise self.fail(f"budget {self.meta['budget']!r} is {error}", budget_line) from None
         if budget < 0:
             raise self.fail(f"budget {self.meta['budget']} is negative", budget_line)
         vote_type = self.meta.get("vote_type", "approval").strip().lower()
@@ -212,6 +232,13 @@ class _Reader:
                 f"unknown vote_type {vote_type!r} (known: {known})", self.meta_lines["vote_type"]
             )
         self.vote_type = vote_type
+        for key in NUMERIC_META:
+            raw = self.meta.get(key, "")
+            if raw and raw.lower() != "none":
+                try:
+                    parse_amount(raw)
+                except ValueError as error:
+                    raise self.fail(f"{key} {raw!r} is {error}", self.meta_lines[key]) from None
 
     def read_project_row(self, row: list[str], line: int) -> None:
         id_at, cost_at, name_at, extra = self.project_layout
@@ -225,8 +252,8 @@ class _Reader:
         raw_cost = row[cost_at].strip()
         try:
             cost = parse_amount(raw_cost)
-        except ValueError:
-            raise self.fail(f"cost {raw_cost!r} of project {project_id!r} is not a number", line) from None
+        except ValueError as error:
+            raise self.fail(f"cost {raw_cost!r} of project {project_id!r} is {error}", line) from None
         if cost < 0:
             raise self.fail(f"cost {raw_cost} of project {project_id!r} is negative", line)
         name = row[name_at].strip() if name_at is not None else ""
@@ -245,6 +272,7 @@ class _Reader:
         seen = self.voter_lines
         append = self.ballots.append
         strip = str.strip
+        shared: dict[str, str] = {}  # one copy of each value of the other columns ("F", "internet"...)
         extra_of = itemgetter(*extra_at) if len(extra_at) > 1 else (lambda row: tuple(row[at] for at in extra_at))
         approval = self.vote_type in ("approval", "choose-1")
         line = reader.line_num
@@ -273,7 +301,8 @@ class _Reader:
             points = None
             if points_at is not None:
                 points = self.read_points(row[points_at], len(vote), line)
-            append(Ballot(voter_id, vote, points, dict(zip(extra_names, map(strip, extra_of(row)), strict=True))))
+            extra_values = [shared.setdefault(value, value) for value in map(strip, extra_of(row))]
+            append(Ballot(voter_id, vote, points, dict(zip(extra_names, extra_values, strict=True))))
         return line
 
     def read_vote(self, raw_vote: str, canonical: dict[str, str], line: int) -> tuple[str, ...]:
@@ -299,8 +328,8 @@ class _Reader:
         for token in tokens:
             try:
                 value = parse_amount(token)
-            except ValueError:
-                raise self.fail(f"points {token!r} is not a number", line) from None
+            except ValueError as error:
+                raise self.fail(f"points {token!r} is {error}", line) from None
             if value < 0 and self.vote_type == "cumulative":
                 raise self.fail(f"negative points {token} in a cumulative ballot", line)
             points.append(value)

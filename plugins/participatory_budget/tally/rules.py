@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .comparison import compare_with_greedy as compare_with_greedy_outcome
 from .completion import COMPLETIONS, equal_shares_selection
 from .election import Election
 from .greedy import greedy_selection
@@ -28,6 +29,9 @@ _PABULIB_RULES = {
     # pabulib's equalshares/add1 raises voters' budgets until the next raise would overspend,
     # without stopping at an exhaustive outcome: Wieliczka 2023's published outcome is that.
     "equalshares/add1": ("mes", "add1-exhaustive"),
+    # The same, then compared with the greedy outcome (see comparison.py): Wieliczka's files.
+    "equalshares-comparison": ("mes", "none"),
+    "equalshares/add1-comparison": ("mes", "add1-exhaustive"),
 }
 
 
@@ -41,6 +45,8 @@ class TallyResult:
     sat: str | None = None
     completion: str | None = None
     then_greedy: bool = False
+    comparison: str | None = None
+    """With the comparison step: the outcome kept, ``"equal-shares"`` or ``"greedy"``."""
 
     def as_dict(self) -> dict:
         """A JSON-ready view; a fractional ``spent`` is written as an exact decimal string."""
@@ -51,6 +57,8 @@ class TallyResult:
         }
         if self.rule == "mes":
             data.update(sat=self.sat, completion=self.completion, then_greedy=self.then_greedy)
+        if self.comparison is not None:
+            data["comparison"] = self.comparison
         return data
 
 
@@ -58,7 +66,9 @@ def rule_from_meta(election: Election) -> tuple[str, str]:
     """``(rule, completion)`` for the pabulib ``rule`` named in META; TallyError if unknown.
 
     ``greedy-custom`` is understood for Poznań, whose rule the file comments describe (funding
-    the project that stops a no-skip greedy count when 80% of its cost is left).
+    the project that stops a no-skip greedy count when 80% of its cost is left). The
+    ``...-comparison`` rules of Equal Shares also need ``compare_with_greedy=True``, which
+    :func:`tally` sets for them when it reads the rule from the file.
     """
     name = election.rule
     if name in _PABULIB_RULES:
@@ -79,6 +89,7 @@ def tally(
     sat: str = "cost",
     completion: str | None = None,
     then_greedy: bool = False,
+    compare_with_greedy: bool | None = None,
     exclusive: Iterable[Iterable[str]] | None = None,
     threshold: Amount | None = None,
     tie_breaking: str = "id",
@@ -87,7 +98,10 @@ def tally(
     """Count an election with a rule and return the funded projects.
 
     ``rule=None`` uses the rule named in the file's META; ``equalshares/add1`` means
-    ``completion="add1-exhaustive"`` unless another completion is given. Greedy rules skip
+    ``completion="add1-exhaustive"`` unless another completion is given, and a rule ending in
+    ``-comparison`` means ``compare_with_greedy=True`` unless it is given. With it, the
+    outcome of Equal Shares is replaced by the greedy one when more voters prefer the latter
+    (:mod:`.comparison`); ``TallyResult.comparison`` says which was kept. Greedy rules skip
     projects scoring below ``threshold``, which defaults to META
     ``min_project_score_threshold`` (required by ``greedy-threshold``); ``exclusive`` lists
     groups of mutually exclusive project ids for ``greedy-exclusive``. ``sat``, ``completion``
@@ -96,6 +110,8 @@ def tally(
     if rule is None:
         rule, meta_completion = rule_from_meta(election)
         completion = meta_completion if completion is None else completion
+        if compare_with_greedy is None:
+            compare_with_greedy = (election.rule or "").endswith("-comparison")
     completion = "none" if completion is None else completion
     if rule not in RULES:
         raise TallyError(f"unknown rule {rule!r} (known: {', '.join(RULES)})")
@@ -109,7 +125,14 @@ def tally(
         selected = equal_shares_selection(
             election, sat=sat, completion=completion, then_greedy=then_greedy, tie_breaking=tie_breaking
         )
-        return _result(election, selected, rule, sat=sat, completion=completion, then_greedy=then_greedy)
+        kept = None
+        if compare_with_greedy:
+            selected, kept = compare_with_greedy_outcome(election, selected, tie_breaking)
+        return _result(
+            election, selected, rule, sat=sat, completion=completion, then_greedy=then_greedy, comparison=kept
+        )
+    if compare_with_greedy:
+        raise TallyError("the comparison with the greedy outcome only applies to rule 'mes'")
 
     if threshold is None:
         threshold = election.meta_amount("min_project_score_threshold")

@@ -62,6 +62,22 @@ def test_a_malformed_file_is_reported_with_its_line(tmp_path):
         run(str(bad))
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("budget;1/0", "bad.pb:3: budget '1/0' is not a number (division by zero)"),
+        ("budget;-7/0", "bad.pb:3: budget '-7/0' is not a number (division by zero)"),
+        ("budget;1e999999999", "bad.pb:3: budget '1e999999999' is not a number (exponent beyond 60)"),
+    ],
+)
+def test_a_malformed_number_is_reported_with_its_line(tmp_path, line, message):
+    bad = tmp_path / "bad.pb"
+    bad.write_text(f"META\nkey;value\n{line}\nPROJECTS\nproject_id;cost\na;1\nVOTES\nvoter_id;vote\n1;a\n")
+    with pytest.raises(CommandError) as caught:
+        run(str(bad))
+    assert str(caught.value) == str(tmp_path / message)
+
+
 def test_missing_files_and_unknown_rules_are_reported(tmp_path):
     with pytest.raises(CommandError, match=r"nowhere\.pb: No such file"):
         run(str(tmp_path / "nowhere.pb"))
@@ -81,3 +97,35 @@ def test_the_command_line_prints_one_error_line_and_fails(tmp_path):
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [f"parvis: error: {bad}:3: budget -5 is negative"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [str(CHYLONIA)],
+        [str(DATA / "Poland_Warszawa_2019_Brodno-Podgrodzie.pb"), "--json"],
+        [str(CHYLONIA), "--rule", "mes", "--completion", "add1", "--json"],
+        [str(DATA / "Poland_Warszawa_2019_Brodno-Podgrodzie.pb"), "--rule", "greedy", "--threshold", "100000"],
+    ],
+)
+def test_the_parvis_script_prints_what_the_django_command_prints(args):
+    # `parvis pb tally` counts without Django; `manage.py pb tally` (call_command) with it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from core.cli import main; main()", "pb", "tally", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == run(*args)
+
+
+def test_the_comparison_with_greedy_is_an_option_and_shown_in_json(tmp_path):
+    path = tmp_path / "compare.pb"
+    path.write_text(
+        "META\nkey;value\nbudget;10\nrule;equalshares\nPROJECTS\nproject_id;cost\na;6\nb;4\nc;4\n"
+        "VOTES\nvoter_id;vote\n1;a,c\n2;a,c\n3;a,c\n4;b\n5;b\n", encoding="utf-8",
+    )
+    assert run(str(path)).splitlines() == ["a", "b"]
+    data = json.loads(run(str(path), "--compare-greedy", "--json"))
+    assert (data["selected"], data["comparison"]) == (["a", "c"], "greedy")
+    assert "comparison" not in json.loads(run(str(path), "--json"))

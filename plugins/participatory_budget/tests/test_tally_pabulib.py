@@ -132,12 +132,19 @@ MALFORMED = [
     ("no budget", "budget;100\n", "", 6, "no 'budget'"),
     ("non-numeric budget", "budget;100", "budget;lots", 4, "budget 'lots' is not a number"),
     ("negative budget", "budget;100", "budget;-100", 4, "budget -100 is negative"),
+    ("budget divided by zero", "budget;100", "budget;1/0", 4, "budget '1/0' is not a number (division by zero)"),
+    ("budget of a huge power", "budget;100", "budget;1e999999999", 4, "exponent beyond 60"),
+    ("budget too large", "budget;100", "budget;1" + "0" * 30, 4, "too large (the limit is 10^30)"),
+    ("budget in other digits", "budget;100", "budget;١٠٠", 4, "budget '١٠٠' is not a number"),
+    ("non-numeric threshold", "rule;greedy", "rule;greedy\nmin_project_score_threshold;some", 7,
+     "min_project_score_threshold 'some' is not a number"),
     ("unknown vote type", "vote_type;approval", "vote_type;secret", 5, "unknown vote_type"),
     ("sections out of order", "PROJECTS\n", "VOTES\n", 7, "expected section PROJECTS, found section VOTES"),
     ("no cost column", "project_id;cost;name;votes", "project_id;price;name;votes", 8, "no 'cost' column"),
     ("wrong column count", "b;50;Beta;2", "b;50;Beta", 10, "3 columns, the header has 4"),
     ("non-numeric cost", "b;50;Beta;2", "b;fifty;Beta;2", 10, "cost 'fifty' of project 'b' is not a number"),
     ("negative cost", "b;50;Beta;2", "b;-50;Beta;2", 10, "is negative"),
+    ("cost divided by zero", "b;50;Beta;2", "b;5/0;Beta;2", 10, "cost '5/0' of project 'b' is not a number (division"),
     ("duplicate project id", "b;50;Beta;2", "a;50;Beta;2", 10, "duplicate project id 'a' (first on line 9)"),
     ("empty project id", "b;50;Beta;2", ";50;Beta;2", 10, "empty project_id"),
     ("no vote column", "voter_id;vote;age", "voter_id;ballot;age", 12, "no 'vote' column"),
@@ -178,6 +185,7 @@ voter_id;vote;points
         ("voter_id;vote;points", "voter_id;vote", 10, "no 'points' column for cumulative"),
         ("1;a,b;2,1", "1;a,b;2", 11, "1 points for 2 voted projects"),
         ("1;a,b;2,1", "1;a,b;2,x", 11, "points 'x' is not a number"),
+        ("1;a,b;2,1", "1;a,b;2,1/0", 11, "points '1/0' is not a number (division by zero)"),
         ("1;a,b;2,1", "1;a,b;2,-1", 11, "negative points"),
         ("1;a,b;2,1", "1;a,a;2,1", 11, "'a' appears twice"),
     ],
@@ -248,3 +256,20 @@ def test_the_tally_package_imports_nothing_from_django():
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_large_file_is_read_in_blocks_with_the_right_line_numbers(tmp_path):
+    # Over 1 MB: the reader goes through it a block of lines at a time, never whole.
+    note = "é" * 150
+    rows = "".join(f"{number};a;{note}\r\n" for number in range(1, 5001))
+    text = f"META\r\nkey;value\r\nbudget;100\r\nPROJECTS\r\nproject_id;cost\r\na;60\r\nVOTES\r\nvoter_id;vote;note\r\n{rows}"
+    path = tmp_path / "large.pb"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert path.stat().st_size > 1.4 * 2**20
+    assert load(path) == loads(text)
+    data = bytearray(path.read_bytes())
+    at = data.index(b"4321;a;") + 10
+    data[at] = 0xFF  # inside the second byte of an "é", on line 8 + 4321
+    path.write_bytes(bytes(data))
+    with pytest.raises(PabulibError, match=r"large\.pb:4329: not UTF-8 text"):
+        load(path)

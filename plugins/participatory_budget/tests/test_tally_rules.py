@@ -15,6 +15,7 @@ from plugins.participatory_budget.tally import (
     TallyError,
     load,
     load_meta,
+    loads,
     project_scores,
     rule_from_meta,
     tally,
@@ -172,6 +173,52 @@ def test_wieliczka_2023_equal_shares_outcome_is_reproduced():
     assert set(tally(election, completion="add1").selected) != set(election.official_selection())
 
 
+def test_wieliczka_2023_as_pabulib_now_names_its_rule_is_reproduced():
+    # pabulib relabelled Wieliczka's rule "equalshares/add1-comparison": Equal Shares with the
+    # add1 completion, then compared with the greedy outcome; Equal Shares was kept.
+    text = WIELICZKA.read_text(encoding="utf-8").replace("rule;equalshares/add1", "rule;equalshares/add1-comparison")
+    election = loads(text)
+    assert election.rule == "equalshares/add1-comparison"
+    result = tally(election)
+    assert (result.rule, result.completion, result.comparison) == ("mes", "add1-exhaustive", "equal-shares")
+    assert set(result.selected) == set(election.official_selection())
+    assert result.as_dict()["comparison"] == "equal-shares"
+
+
+def comparison_example(rule: str = "equalshares-comparison") -> Election:
+    # Three voters want a and c, two want b. Equal Shares funds a and b (one project for each
+    # group), greedy funds a and c: three voters prefer greedy, two Equal Shares.
+    return Election(
+        {"budget": "10", "vote_type": "approval", "rule": rule},
+        {"a": Project("a", 6), "b": Project("b", 4), "c": Project("c", 4)},
+        [Ballot(str(i), tuple(v.split(","))) for i, v in enumerate(["a,c", "a,c", "a,c", "b", "b"])],
+    )
+
+
+def test_the_comparison_step_keeps_the_greedy_outcome_when_more_voters_prefer_it():
+    from pabutools.election import Cardinality_Sat, Cost_Sat
+    from pabutools.rules import (
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        popularity_comparison,
+    )
+
+    election = comparison_example()
+    assert tally(election, "mes").selected == ["a", "b"]
+    result = tally(election)
+    assert (result.selected, result.comparison) == (["a", "c"], "greedy")
+    assert tally(election, compare_with_greedy=False).selected == ["a", "b"]
+    assert tally(election, "mes", compare_with_greedy=True).selected == ["a", "c"]
+    instance, profile = reference.convert(election)
+    (preferred,) = popularity_comparison(
+        instance, profile, Cardinality_Sat, [method_of_equal_shares, greedy_utilitarian_welfare],
+        [{"sat_class": Cost_Sat}, {"sat_class": Cost_Sat}],
+    )
+    assert sorted(p.name for p in preferred) == sorted(result.selected)
+    with pytest.raises(TallyError, match="only applies to rule 'mes'"):
+        tally(election, "greedy", compare_with_greedy=True)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", [WIELICZKA, SWIECIE], ids=ids)
 def test_files_counted_with_equal_shares_match_pabutools(path):
@@ -280,10 +327,11 @@ def test_rule_names_of_pabulib_map_to_engine_rules():
     cases = {
         "greedy": ("greedy", "none"), "greedy-exclusive": ("greedy-exclusive", "none"),
         "equalshares": ("mes", "none"), "equalshares/add1": ("mes", "add1-exhaustive"),
+        "equalshares-comparison": ("mes", "none"), "equalshares/add1-comparison": ("mes", "add1-exhaustive"),
     }
     for name, expected in cases.items():
         assert rule_from_meta(Election({**meta, "rule": name}, {}, [])) == expected
-    for name in ("unknown", "greedy-custom", "equalshares/add1-comparison", ""):
+    for name in ("unknown", "greedy-custom", "equalshares/add2-comparison", ""):
         with pytest.raises(TallyError):
             rule_from_meta(Election({**meta, "rule": name}, {}, []))
 
