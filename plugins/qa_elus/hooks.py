@@ -141,3 +141,31 @@ def federation_object_types():
     from plugins.qa_elus.federation import object_types
 
     return object_types()
+
+
+@hookimpl
+def demo_data(demo):
+    from plugins.qa_elus.demo import load_demo
+
+    load_demo(demo)
+
+
+@hookimpl
+def open_data_sets():
+    # Questions, answers and statistics of each public space (opendata.py).
+    from plugins.qa_elus.opendata import open_data_sets as datasets
+
+    return datasets()
+
+
+@hookimpl
+def search_documents(organisation_ids):
+    # Questions are indexed as contributions by the core; the officials' pages are not.
+    from core.plugins import SearchDocumentData
+    from plugins.qa_elus.models import Official
+
+    officials = Official.objects.filter(opted_in=True)
+    if organisation_ids is not None:
+        officials = officials.filter(organisation_id__in=organisation_ids)
+    return [SearchDocumentData(key=f"qa_elus:official:{o.pk}", title=o.signature, body=o.delegations,
+                               url=o.get_absolute_url()) for o in officials.order_by("pk")]

@@ -24,3 +24,9 @@ def mayor(commune, official) -> Official:
 @pytest.fixture
 def asker(db):
     return make_user("asker@example.org", display_name="Léa Martin")
+
+
+@pytest.fixture
+def federation_settings(settings):
+    settings.PARVIS_FEDERATION_BASE_URL = "http://testserver"
+    return settings
