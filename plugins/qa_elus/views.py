@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.models import Component, Organisation
@@ -22,9 +23,9 @@ from plugins.qa_elus.models import ALL_TIME, Official, OfficialStats, Question
 BOX = "qa_elus.questions"
 LISTED_STATES = (states.PUBLISHED, states.ANSWERED, states.REJECTED)
 ORDERS = {
-    "support": (("-support_total", "-created_at"), _("Les plus soutenues")),
-    "recent": (("-created_at",), _("Les plus récentes")),
-    "oldest": (("created_at",), _("Les plus anciennes")),
+    "support": (("-support_total", "-created_at"), gettext_lazy("Les plus soutenues")),
+    "recent": (("-created_at",), gettext_lazy("Les plus récentes")),
+    "oldest": (("created_at",), gettext_lazy("Les plus anciennes")),
 }
 SHOWN = {
     "all": LISTED_STATES,

@@ -201,3 +201,16 @@ def test_public_pages_cost_the_same_queries_whatever_the_number_of_questions(cli
         Question(organisation=mayor.organisation, component=box, official=mayor, display_name="X", title=f"Q{i}",
                  text="T", state="published", published_at=now) for i in range(200))
     assert count() == few
+
+
+def test_pages_are_french_first_and_translated_to_english(client, box, mayor):
+    url = reverse("qa_elus:ranking", args=["saint-aubin"])
+    assert "Taux de réponse des élus de Saint-Aubin" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Answer rates of the officials of Saint-Aubin" in english
+
+
+def test_administrators_manage_officials_in_the_back_office(client, superuser, mayor):
+    client.force_login(superuser)
+    html = client.get("/admin/snippets/qa_elus/official/").content.decode()
+    assert "Jeanne Maire" in html
