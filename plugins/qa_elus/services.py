@@ -340,7 +340,7 @@ def find_copy(official: Official, normalised: str, fingerprint: str) -> Answer |
 @transaction.atomic
 def answer(question: Question, *, by, body: str) -> Answer:
     """Publish the official's answer (written by the official or by delegated staff)."""
-    question = Question.objects.select_for_update().select_related("official").get(pk=question.pk)
+    question = Question.objects.select_for_update(of=("self",)).select_related("official").get(pk=question.pk)
     official = question.official
     if official is None or not can_answer(by, official):
         raise PermissionDenied(_("Seuls l'élu destinataire et les agents à qui il a délégué la réponse "
