@@ -18,10 +18,6 @@ class QaSettings(models.Model):
     questions_per_month = models.PositiveSmallIntegerField(_("questions par personne et par mois"), default=3)
     questions_per_year = models.PositiveSmallIntegerField(_("questions par personne et par an"), default=20)
     answer_days = models.PositiveSmallIntegerField(_("délai de réponse (jours)"), default=30)
-    fediverse_questions = models.BooleanField(
-        _("accepter les questions venues du fédivers"), default=False,
-        help_text=_("Une mention d'un élu depuis Mastodon ou un autre serveur devient une question à modérer."),
-    )
 
     class Meta:
         verbose_name = _("réglages des questions aux élus")

@@ -30,7 +30,7 @@ class QaSettingsViewSet(SnippetViewSet):
     icon = "cog"
     menu_label = _("réglages des questions aux élus")
     list_display = ["organisation", "questions_per_month", "questions_per_year", "answer_days"]
-    panels = ["organisation", "questions_per_month", "questions_per_year", "answer_days", "fediverse_questions"]
+    panels = ["organisation", "questions_per_month", "questions_per_year", "answer_days"]
 
 
 class QuestionsToOfficialsGroup(SnippetViewSetGroup):
