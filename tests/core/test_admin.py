@@ -12,7 +12,7 @@ from tests.conftest import make_user
 def test_administrator_sees_the_built_in_plugins(client, superuser):
     client.force_login(superuser)
     html = client.get(reverse("parvis_plugins")).content.decode()
-    for slug in ("petitions", "participatory_budget", "mapping"):
+    for slug in ("petitions", "participatory_budget", "mapping", "qa_elus"):
         assert f"<code>{slug}</code>" in html
 
 

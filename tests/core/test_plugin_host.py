@@ -12,7 +12,7 @@ from django.core.management import call_command
 from core import hookspecs, plugin_host
 from core.plugins import PluginInfo, hookimpl
 
-BUILT_INS = {"petitions", "participatory_budget", "mapping"}
+BUILT_INS = {"petitions", "participatory_budget", "mapping", "qa_elus"}
 
 
 def test_built_in_plugins_are_discovered_through_entry_points():
