@@ -20,6 +20,7 @@ PORTABLE_MODULES = (
     "plugins/participatory_budget/tests/test_tally_pabulib.py",
     "plugins/participatory_budget/tests/test_tally_rules.py",
     "plugins/participatory_budget/tests/test_tally_properties.py",
+    "plugins/participatory_budget/tests/test_pabulib_fuzz.py",
 )
 
 _ROOT = Path(__file__).resolve().parent
