@@ -117,7 +117,6 @@ def current_status_label():
 def statement(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     serve_here(request, organisation)
-    request.organisation = organisation
     audit = last_audit()
     pages = []
     if audit:

@@ -115,15 +115,17 @@ def serve_here(request: HttpRequest, owner) -> None:
 
     At home: the host of one of its organisations or, for an organisation without a site of its
     own, the instance's host (``PARVIS_BASE_URL``, the default site's, or any host no
-    organisation's site names); ``request.organisation`` then becomes that organisation, so the
-    page carries its name and menus. Elsewhere: :class:`OrganisationElsewhere` (answered with a
-    302 to the same path on its first home) for ``GET`` and ``HEAD``, ``Http404`` for other
-    methods."""
+    organisation's site names); ``request.organisation`` then becomes that organisation (the
+    one given, when ``owner`` is an organisation), so the page carries its name and menus.
+    Elsewhere: :class:`OrganisationElsewhere` (answered with a 302 to the same path on its first
+    home) for ``GET`` and ``HEAD``, ``Http404`` for other methods."""
     organisations = _organisations(owner)
     if not organisations:
         return
     current = getattr(request, "organisation", None)
     if current and any(o.pk == current.pk for o in organisations):
+        if len(organisations) == 1:
+            request.organisation = organisations[0]  # the object read, not the lazy one
         return
     own = _own_sites(organisations)
     if not current or _is_default_site(current.site_id):
@@ -134,7 +136,9 @@ def serve_here(request: HttpRequest, owner) -> None:
     homes = [own[o.pk] for o in organisations if o.pk in own]
     origin = site_origin(homes[0]) if homes else instance_origin()
     if urlsplit(origin).netloc == request.get_host():
-        return  # PARVIS_BASE_URL names an organisation's own site: serve rather than loop
+        # PARVIS_BASE_URL names an organisation's own site: serve rather than loop.
+        request.organisation = organisations[0] if len(organisations) == 1 else current
+        return
     if request.method not in REDIRECTED_METHODS:
         raise Http404("This page belongs to another organisation's site.")
     raise OrganisationElsewhere(origin + request.get_full_path())

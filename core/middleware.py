@@ -121,6 +121,17 @@ def _in_fields(where: str, fields) -> Iterator[tuple[str, ...]]:
             yield (where, _shown(key))
 
 
+#: Outside the API, JSON bodies larger than this are not parsed here (the inboxes accept 256 KiB).
+JSON_CHECK_MAX_BYTES = 256 * 1024
+
+
+def _small(request: HttpRequest) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) <= JSON_CHECK_MAX_BYTES
+    except ValueError:
+        return False
+
+
 def unencodable_text(request: HttpRequest) -> list[tuple[str, ...]]:
     """Where the request carries text UTF-8 cannot encode: ``("query", name)``,
     ``("form", name)`` or ``("body", key, ...)`` for a JSON body.
@@ -139,7 +150,9 @@ def unencodable_text(request: HttpRequest) -> list[tuple[str, ...]]:
         found += _in_fields("form", request.POST)
         found += _in_fields("form", request.FILES)
     elif request.method in ("POST", "PUT", "PATCH", "DELETE") and (
-            "json" in request.content_type or is_api_request(request)):  # the API reads any body as JSON
+            is_api_request(request) or ("json" in request.content_type and _small(request))):
+        # The API reads any body as JSON. Elsewhere (the ActivityPub inboxes) a body over
+        # JSON_CHECK_MAX_BYTES is left to its view, which refuses it before parsing anything.
         body = request.body
         if body and (_JSON_SURROGATE.search(body) or json.detect_encoding(body) != "utf-8"):
             try:
@@ -190,7 +203,8 @@ class UnencodableTextMiddleware:
                 form += [{"name": name, "value": _shown(v), "refused": name in refused} for v in values]
         query = urlencode([(k, v) for k, values in request.GET.lists() for v in values
                            if not LONE_SURROGATE.search(k + v)])
-        action = request.path + (f"?{query}" if query else "")
+        # One leading slash: "//host/x" would be another site, and the form carries a CSRF token.
+        action = "/" + request.path.lstrip("/") + (f"?{query}" if query else "")
         response = render(request, "core/unencodable_text.html", {
             "message": message, "form": form, "action": action,
             "dropped_secret": any(_SECRET_FIELD.search(k) and k != "csrfmiddlewaretoken" for k in request.POST),

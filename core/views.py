@@ -30,7 +30,6 @@ def home(request):
 def organisation_home(request, slug: str):
     organisation = get_object_or_404(Organisation, slug=slug)
     serve_here(request, organisation)
-    request.organisation = organisation
     return render(
         request,
         "core/organisation_home.html",

@@ -44,7 +44,6 @@ def _organisation(request, slug: str) -> Organisation | None:
     organisation = Organisation.objects.filter(slug=slug).first()
     if organisation is not None:
         serve_here(request, organisation)
-        request.organisation = organisation
     return organisation
 
 

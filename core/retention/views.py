@@ -30,7 +30,6 @@ def _organisation(request, slug: str, roles=None) -> Organisation:
     serve_here(request, organisation)
     if roles is not None and not has_role(request.user, organisation, roles):
         raise PermissionDenied
-    request.organisation = organisation  # the footer's links and the page title
     return organisation
 
 

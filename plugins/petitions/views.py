@@ -120,8 +120,11 @@ def visible_petition(request, pk: int, *, for_signing: bool = False) -> Petition
             has_eligibility_rules=has_rules_annotation("component", "component__phase__space"),
         )
     else:
-        petitions = Petition.objects.select_related("contribution__space", "component__phase__space",
-                                                    "component__petition_settings")
+        # A petition of an unpublished space is not there at all: a 404 before any redirect, which
+        # would tell whose it is.
+        petitions = Petition.objects.select_related(
+            "contribution__space", "component__phase__space", "component__petition_settings",
+        ).filter(component__phase__space__is_published=True)
     # Whether the host is the petition's organisation's, read in the same query.
     petitions = petitions.annotate(at_home=home_annotation(request, "component__phase__space"))
     petition = get_object_or_404(petitions, pk=pk)

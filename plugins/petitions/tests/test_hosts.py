@@ -111,3 +111,15 @@ def test_a_form_posted_on_another_organisation_host_is_not_found(client, associa
                            {"name": "Léa", "email": "lea@example.org", "consent": "on"}, HTTP_HOST=commune_host)
     assert response.status_code == 404
     assert not association_petition.signatures.exists()
+
+
+def test_a_petition_of_an_unpublished_space_is_not_found_on_any_host(client, association_petition, commune,
+                                                                      association):
+    # A redirect to its own host would tell whose it is.
+    commune_host = site_for(commune, "saint-aubin.example")
+    site_for(association, "air.example")
+    space = association_petition.component.phase.space
+    space.is_published = False
+    space.save()
+    assert client.get(association_petition.get_absolute_url(), HTTP_HOST=commune_host).status_code == 404
+    assert client.get(association_petition.get_absolute_url(), HTTP_HOST="air.example").status_code == 404

@@ -95,3 +95,22 @@ def test_a_form_body_sent_to_a_json_endpoint_is_still_read_by_the_endpoint(open_
     # The check parses the form; the endpoint must still be able to read the raw body.
     response = Client().post(f"/api/v1/petitions/{open_petition.pk}/sign", {"name": "Léa"})
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_json"
+
+
+def test_the_page_sends_the_form_back_to_a_path_on_this_site(client, citizen):
+    # "//elsewhere.example/x" as a form action would send the typed text and a CSRF token away.
+    client.force_login(citizen)
+    body, content_type = utf7_multipart({"name": "Tableau\ud800"})
+    response = client.generic("POST", "/compte/api/", body, content_type=content_type,
+                              PATH_INFO="//elsewhere.example/compte/api/")
+    html = response.content.decode()
+    assert response.status_code == 400 and 'action="/elsewhere.example/compte/api/"' in html
+    assert 'action="//' not in html
+
+
+def test_a_large_json_body_outside_the_api_is_left_to_its_view(client):
+    # The inboxes refuse bodies over 256 KiB themselves, before parsing: the check does not
+    # parse them first (a surrogate escape in such a body is not reported here).
+    body = '{"type": "Note", "content": "\\ud800' + "x" * (300 * 1024) + '"}'
+    response = client.post("/federation/inbox", body, content_type="application/activity+json")
+    assert response.status_code == 413

@@ -90,7 +90,8 @@ def test_wrong_declarations_are_refused_with_a_clear_message(change, message):
 def test_a_disabled_plugin_publishes_nothing(client, commune, seeded):
     PluginSetting.objects.create(organisation=commune, plugin="petitions", enabled=False)
     catalogue = client.get(reverse("opendata:catalogue_json", kwargs={"organisation": commune.slug})).json()
-    assert {d["key"] for d in catalogue["dataset"]} == {"phases", "contributions", "participation"}
+    assert {d["key"] for d in catalogue["dataset"]} == {"phases", "contributions", "participation",
+                                                         "qa_elus.questions", "qa_elus.answers", "qa_elus.statistics"}
     url = reverse("opendata:space_export", kwargs={
         "organisation": commune.slug, "space": "centre-bourg", "dataset": "petitions.petitions", "fmt": "csv"})
     assert client.get(url).status_code == 404

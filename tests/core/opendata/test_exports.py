@@ -44,7 +44,8 @@ def test_the_catalogue_lists_every_dataset_of_every_public_space(client, commune
     keys = {(d["space"]["slug"], d["key"]) for d in catalogue["dataset"]}
     assert keys == {("centre-bourg", key) for key in
                     ("phases", "contributions", "participation", "petitions.petitions",
-                     "petitions.signatures-by-postcode")}
+                     "petitions.signatures-by-postcode", "qa_elus.questions", "qa_elus.answers",
+                     "qa_elus.statistics")}
     assert catalogue["license"]["id"] == "etalab-2.0"
     postcode = next(d for d in catalogue["dataset"] if d["key"] == "petitions.signatures-by-postcode")
     assert postcode["component"]["id"] == seeded.box.pk
@@ -74,7 +75,7 @@ def test_the_licence_chosen_by_the_organisation_is_in_every_export(client, commu
 def test_no_direct_identifier_appears_in_any_export(client, commune, seeded, agent):
     Signature.objects.filter(petition=seeded.petitions["mixed"]).update(show_name=True)
     texts = [body(client.get(url)) for url in every_export_url(client, commune)]
-    assert len(texts) == 10
+    assert len(texts) == 16  # 8 datasets, CSV and JSON
     everything = "\n".join(texts)
     for secret in (SECRET_NAME, SECRET_DOMAIN, SECRET_IP, SECRET_PERSON_KEY, agent.email, "@example.org",
                    "saint-aubin.example"):

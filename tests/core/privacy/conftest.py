@@ -98,6 +98,20 @@ def _budget_rows(person, space):
     Ballot.objects.create(budget=budget, record=record, channel="web", choice=[project.ballot_id])
 
 
+def _qa_rows(person, commune, space):
+    from plugins.qa_elus.models import Answer, Delegation, Official, Question
+
+    box = Component.objects.create(phase=space.phases.get(), component_type="qa_elus.questions", title="Questions")
+    mayor = Official.objects.create(organisation=commune, name="Claire Dupont", role="maire", opted_in=True)
+    Official.objects.create(organisation=commune, user=person, name="Camille Martin", role="adjointe", opted_in=True)
+    Delegation.objects.create(official=mayor, staff=person)
+    question = Question.objects.create(organisation=commune, component=box, official=mayor, author=person,
+                                       display_name="Camille M.", title="Les horaires de la mairie",
+                                       text="Ouvrir le samedi ?", state=Question.State.ANSWERED)
+    Answer.objects.create(question=question, official=mayor, written_by=person, writer_name="Camille Martin",
+                          signature="Claire Dupont, maire", body="<p>Oui, dès mars.</p>", fingerprint="f" * 64)
+
+
 def _api_rows(person):
     from core.api.tokens import create_token
 
@@ -177,6 +191,7 @@ def everything(person, commune, space, settings, tmp_path):
     _identity_rows(person, commune)
     _petitions_rows(person, space)
     _budget_rows(person, space)
+    _qa_rows(person, commune, space)
     _api_rows(person)
     _federation_rows(person)
     _third_party_rows(person)

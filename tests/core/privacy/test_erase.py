@@ -44,7 +44,7 @@ def test_the_fixture_covers_every_claimed_model(everything):
 def test_export_has_a_non_empty_entry_for_every_claimed_model(everything):
     export = export_user_data(everything)
     json.dumps(export)  # JSON-ready
-    assert set(export) == {"core", "petitions", "participatory_budget"}
+    assert set(export) == {"core", "petitions", "participatory_budget", "qa_elus"}
     for slug, section in sections():
         entry = export[slug][section.key]
         assert entry["models"] == list(section.models) and entry["description"]
@@ -77,6 +77,11 @@ def test_export_has_a_non_empty_entry_for_every_claimed_model(everything):
     budget = export["participatory_budget"]["participatory_budget"]["data"]
     assert budget["projects"][0]["title"] == "Un jardin partagé"
     assert budget["ballots"][0]["choice"] == [str(Project.objects.get().pk)]
+    questions = export["qa_elus"]["qa_elus"]["data"]
+    assert questions["questions"][0]["title"] == "Les horaires de la mairie"
+    assert questions["answers_written"][0]["on_behalf_of"]
+    assert questions["official_profiles"][0]["name"] == "Camille Martin"
+    assert questions["delegations"][0]["official"]
     administration = core["administration"]["data"]
     # Every third-party model claimed by the core has the person's rows in the export.
     third_party = next(s for slug, s in sections() if s.key == "administration")
@@ -99,7 +104,7 @@ def test_erase_leaves_no_row_pointing_to_the_person(everything):
     assert participation.user is None and participation.entered_by is None
     assert participation.person_key == "a" * 64
     assert ErasureRecord.objects.get() == record
-    assert set(record.plugin_slugs) == {"core", "petitions", "participatory_budget"}
+    assert set(record.plugin_slugs) == {"core", "petitions", "participatory_budget", "qa_elus"}
     assert PERSON_EMAIL not in json.dumps(record.plugin_slugs)
 
 
