@@ -100,11 +100,13 @@ def _answered(fx):
 
 
 def _rejected(fx):
+    from core.moderation.defaults import ensure_default_reasons
     from core.moderation.services import charter
     from plugins.qa_elus import services
 
     if "qa_rejected" not in fx.objects:
         question = _question(fx, "qa_rejected_q", OTHER_PARTICIPANT, "Des propos injurieux")
+        ensure_default_reasons()  # a test on the live server empties the tables the migration filled
         reason = next(r for r in charter(fx.organisation) if r.code == "insult")
         fx.objects["qa_rejected"] = services.reject(question, by=fx.users[MODERATOR], reason=reason)
     return fx.objects["qa_rejected"]
