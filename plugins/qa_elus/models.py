@@ -89,6 +89,30 @@ class Delegation(models.Model):
         return f"{self.staff_id} → {self.official_id}"
 
 
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        """The questions everyone may see listed: the one rule of the lists, the question's page,
+        the similar questions, the open data and federation.
+
+        A question is listed in a published space when it was rejected (shown with its reason,
+        never its text) or when its registry row is public (:meth:`ContributionQuerySet.public
+        <core.contributions.models.ContributionQuerySet.public>`): published or answered, not
+        hidden by the moderators afterwards. :attr:`Question.is_public` says whether one
+        question is public with its text.
+        """
+        from core.contributions.models import Contribution
+
+        return self.filter(component__phase__space__is_published=True).filter(
+            models.Q(state=states.REJECTED)
+            | models.Q(state__in=(states.PUBLISHED, states.ANSWERED),
+                       contribution__in=Contribution.objects.public())
+        )
+
+    def public_with_text(self):
+        """The public questions shown with their text (not the rejected ones)."""
+        return self.public().exclude(state=states.REJECTED)
+
+
 class Question(models.Model):
     """A question to an official, or to the council (``official`` empty until an agent routes it)."""
 
@@ -137,6 +161,8 @@ class Question(models.Model):
     support_partner = models.PositiveIntegerField(default=0)
     support_total = models.PositiveIntegerField(default=0)
 
+    objects = QuestionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -163,7 +189,17 @@ class Question(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in (states.PUBLISHED, states.ANSWERED)
+        """Whether everyone may read this question and support it (:meth:`QuestionQuerySet.public`,
+        without the rejected ones)."""
+        contribution = self.contribution
+        return (self.state in (states.PUBLISHED, states.ANSWERED) and contribution is not None
+                and contribution.is_public and self.component.phase.space.is_published)
+
+    @property
+    def is_withheld(self) -> bool:
+        """Rejected, or hidden by the moderators after publication: listed without its text."""
+        contribution = self.contribution
+        return self.state == states.REJECTED or (contribution is not None and contribution.is_hidden)
 
     @property
     def is_late(self) -> bool:

@@ -165,7 +165,7 @@ def similar_questions(organisation, text: str, limit: int = 5) -> list[Question]
     again: full-text search on PostgreSQL, word overlap among recent questions elsewhere."""
     from django.db import connection
 
-    public = Question.objects.filter(organisation=organisation, state__in=(states.PUBLISHED, states.ANSWERED))
+    public = Question.objects.public_with_text().filter(organisation=organisation)
     words = _tokens(text)
     if not words:
         return []
@@ -224,6 +224,7 @@ def publish(question: Question, *, by, official: Official | None = None) -> Ques
     if question.official is None:
         raise ValidationError(_("Choisissez l'élu qui répondra à cette question adressée au conseil."))
     decide(question.contribution, ModerationDecision.Action.APPROVE, moderator=by)
+    question.contribution.refresh_from_db(fields=["is_hidden", "awaiting_moderation"])
     _published(question, by=by)
     return question
 
@@ -248,6 +249,7 @@ def reject(question: Question, *, by, reason: ModerationReason, note: str = "") 
     if question.state != states.SUBMITTED:
         raise ValidationError(_("Cette question a déjà été modérée."))
     decide(question.contribution, ModerationDecision.Action.HIDE, moderator=by, reason=reason, note=note)
+    question.contribution.refresh_from_db(fields=["is_hidden", "awaiting_moderation"])
     _rejected(question, reason, by=by)
     return question
 

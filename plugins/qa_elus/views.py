@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,7 +70,7 @@ def _listing(request, organisation, questions, context):
 def question_list(request, slug: str):
     """The questions of an organisation, sortable by support and age, filtered by official and state."""
     organisation = _organisation(slug)
-    return _listing(request, organisation, Question.objects.filter(organisation=organisation), {})
+    return _listing(request, organisation, Question.objects.public().filter(organisation=organisation), {})
 
 
 def _box(component_id: int) -> Component:
@@ -83,7 +84,7 @@ def component(request, component_id: int):
     organisation = services.organisation_of(box)
     if organisation is None:
         raise PermissionDenied
-    return _listing(request, organisation, Question.objects.filter(component=box), {"component": box})
+    return _listing(request, organisation, Question.objects.public().filter(component=box), {"component": box})
 
 
 @login_required
@@ -121,12 +122,15 @@ def ask(request, component_id: int):
 def _visible(request, pk: int) -> Question:
     question = get_object_or_404(
         Question.objects.select_related("official", "organisation", "rejection_reason", "contribution",
-                                        "follow_up_of", "answer"),
+                                        "follow_up_of", "answer", "component__phase__space"),
         pk=pk,
     )
+    staff = has_role(request.user, question.organisation, services.ROUTING_ROLES)
+    if not question.component.phase.space.is_published and not staff:
+        raise Http404
     if question.state == states.SUBMITTED:
         own = request.user.is_authenticated and question.author_id == request.user.pk
-        if not own and not has_role(request.user, question.organisation, services.ROUTING_ROLES):
+        if not own and not staff:
             raise PermissionDenied
     return question
 
@@ -142,8 +146,12 @@ def _detail(request, question: Question, follow_up_form=None, status: int = 200)
     answer = getattr(question, "answer", None) if question.state == states.ANSWERED else None
     follow_up = Question.objects.filter(follow_up_of=question).first()
     is_author = user.is_authenticated and question.author_id == user.pk
+    # A question hidden by the moderators after publication reads like a rejected one (its
+    # reason, not its text) except to the moderators.
+    withheld = question.is_withheld and (question.state == states.REJECTED
+                                         or not has_role(user, question.organisation, ("moderator", "admin")))
     context = {
-        "question": question, "answer": answer, "supported": supported, "follow_up": follow_up,
+        "question": question, "withheld": withheld, "answer": answer, "supported": supported, "follow_up": follow_up,
         "can_support": question.is_public and user.is_authenticated and not is_author and not supported,
         "can_follow_up": is_author and question.state == states.ANSWERED and follow_up is None
         and question.follow_up_of_id is None,
@@ -197,7 +205,7 @@ def official(request, pk: int):
     person = get_object_or_404(Official.objects.select_related("organisation"), pk=pk)
     stats = {s.period: s for s in OfficialStats.objects.filter(official=person).order_by("-period")[:25]}
     total = stats.pop(ALL_TIME, None)
-    questions = (Question.objects.filter(official=person, state__in=LISTED_STATES)
+    questions = (Question.objects.public().filter(official=person, state__in=LISTED_STATES)
                  .select_related("official", "rejection_reason").order_by("-created_at"))
     return render(request, "qa_elus/official.html", {
         "official": person, "total": total, "history": list(stats.values())[:24],
