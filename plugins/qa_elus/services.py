@@ -339,6 +339,19 @@ def find_copy(official: Official, normalised: str, fingerprint: str) -> Answer |
     return None
 
 
+def writer_name(by, official: Official) -> str:
+    """The name published under an answer written on the official's behalf: the writer's public
+    display name, or their role in the organisation when they have none, never their e-mail."""
+    from core.models import Membership
+
+    name = (by.display_name or "").strip()
+    if not name:
+        membership = (Membership.objects.filter(user=by, organisation_id=official.organisation_id)
+                      .order_by("pk").first())
+        name = str(membership.get_role_display()) if membership else _("un agent de la collectivité")
+    return name[:Answer._meta.get_field("writer_name").max_length]
+
+
 @transaction.atomic
 def answer(question: Question, *, by, body: str) -> Answer:
     """Publish the official's answer (written by the official or by delegated staff)."""
@@ -360,7 +373,7 @@ def answer(question: Question, *, by, body: str) -> Answer:
     delay = max(0, (now - question.published_at).days)
     written = Answer.objects.create(
         question=question, official=official, written_by=by, signature=official.signature, body=cleaned,
-        writer_name="" if official.user_id == by.pk else str(by), fingerprint=fingerprint,
+        writer_name="" if official.user_id == by.pk else writer_name(by, official), fingerprint=fingerprint,
         copy_of=find_copy(official, normalised, fingerprint), delay_days=delay,
     )
     question.state = states.ANSWERED
