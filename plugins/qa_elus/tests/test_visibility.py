@@ -69,3 +69,13 @@ def test_a_question_in_an_unpublished_space_is_not_listed(client, space, box, ma
     assert "Le stade" not in client.get(reverse("qa_elus:questions", args=[commune.slug])).content.decode()
     assert "Le stade" not in client.get(mayor.get_absolute_url()).content.decode()
     assert client.get(question.get_absolute_url()).status_code == 404
+
+
+def test_a_rejected_question_is_listed_without_its_asker(client, box, mayor, asker, moderator, commune):
+    question = services.ask(box, author=asker, official=mayor, title="Titre refusé", text="Texte refusé",
+                            display_name="Léa Pseudonyme")
+    services.reject(question, by=moderator, reason=charter(commune)[0])
+    client.logout()
+    page = client.get(reverse("qa_elus:questions", args=[commune.slug])).content.decode()
+    assert "Question refusée" in page and charter(commune)[0].code in page
+    assert "Léa Pseudonyme" not in page and "Titre refusé" not in page
