@@ -203,12 +203,13 @@ def follow_up(request, pk: int):
 def official(request, pk: int):
     """An official's profile, answer-rate history and latest questions."""
     person = get_object_or_404(Official.objects.select_related("organisation"), pk=pk)
-    stats = {s.period: s for s in OfficialStats.objects.filter(official=person).order_by("-period")[:25]}
-    total = stats.pop(ALL_TIME, None)
+    # The all-time row has the empty period, which sorts last: read it on its own.
+    total = OfficialStats.objects.filter(official=person, period=ALL_TIME).first()
+    history = list(OfficialStats.objects.filter(official=person).exclude(period=ALL_TIME).order_by("-period")[:24])
     questions = (Question.objects.public().filter(official=person, state__in=LISTED_STATES)
                  .select_related("official", "rejection_reason").order_by("-created_at"))
     return render(request, "qa_elus/official.html", {
-        "official": person, "total": total, "history": list(stats.values())[:24],
+        "official": person, "total": total, "history": history,
         "page": Paginator(questions, 20).get_page(request.GET.get("page")),
     })
 
