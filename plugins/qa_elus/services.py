@@ -51,6 +51,20 @@ def organisation_of(component):
     return component.phase.space.organisations.order_by("pk").first()
 
 
+def serve_here(request, organisation, owner=None) -> None:
+    """Before a page shows something of ``organisation``: a 404 where the organisation turned
+    the plugin off (as the plugin gate does for its own host), then a redirect to the
+    organisation's host when the request came to another's (:func:`core.hosts.serve_here`).
+    ``owner`` is the space the page belongs to, when there is one."""
+    from django.http import Http404
+
+    from core.hosts import serve_here as serve
+
+    if organisation is None or "qa_elus" not in organisation.enabled_plugins():
+        raise Http404("Questions to officials are not enabled for this organisation.")
+    serve(request, owner or organisation)
+
+
 def can_answer(user, official: Official) -> bool:
     """The official's own account, or staff the official delegated answering to."""
     if user is None or not user.is_authenticated:
@@ -262,7 +276,8 @@ def _rejected(question: Question, reason, *, by) -> None:
     if question.author_id:
         notify(question.author, "qa_elus.question_rejected",
                title=_("Votre question « %(title)s » n'a pas été publiée") % {"title": question.title},
-               body=str(reason.label) if reason else "", url=question.get_absolute_url())
+               body=str(reason.label) if reason else "", url=question.get_absolute_url(),
+               owner=question.component.phase.space)
 
 
 def sync_moderation() -> int:
@@ -291,7 +306,7 @@ def _tell_official(question: Question) -> None:
     if recipients:
         notify(recipients, "qa_elus.question_to_answer",
                title=_("Nouvelle question : « %(title)s »") % {"title": question.title},
-               url=question.get_absolute_url())
+               url=question.get_absolute_url(), owner=question.component.phase.space)
 
 
 # --- Supports --------------------------------------------------------------------------------

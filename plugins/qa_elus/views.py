@@ -70,6 +70,7 @@ def _listing(request, organisation, questions, context):
 def question_list(request, slug: str):
     """The questions of an organisation, sortable by support and age, filtered by official and state."""
     organisation = _organisation(slug)
+    services.serve_here(request, organisation)
     return _listing(request, organisation, Question.objects.public().filter(organisation=organisation), {})
 
 
@@ -84,6 +85,7 @@ def component(request, component_id: int):
     organisation = services.organisation_of(box)
     if organisation is None:
         raise PermissionDenied
+    services.serve_here(request, organisation, box.phase.space)
     return _listing(request, organisation, Question.objects.public().filter(component=box), {"component": box})
 
 
@@ -94,6 +96,7 @@ def ask(request, component_id: int):
     organisation = services.organisation_of(box)
     if organisation is None:
         raise PermissionDenied
+    services.serve_here(request, organisation, box.phase.space)
     officials = [o for o in Official.objects.filter(organisation=organisation, opted_in=True).order_by("name")
                  if o.accepts_questions()]
     initial = {"display_name": request.user.display_name or ""}
@@ -125,6 +128,7 @@ def _visible(request, pk: int) -> Question:
                                         "follow_up_of", "answer", "component__phase__space"),
         pk=pk,
     )
+    services.serve_here(request, question.organisation, question.component.phase.space)
     staff = has_role(request.user, question.organisation, services.ROUTING_ROLES)
     if not question.component.phase.space.is_published and not staff:
         raise Http404
@@ -203,6 +207,7 @@ def follow_up(request, pk: int):
 def official(request, pk: int):
     """An official's profile, answer-rate history and latest questions."""
     person = get_object_or_404(Official.objects.select_related("organisation"), pk=pk)
+    services.serve_here(request, person.organisation)
     # The all-time row has the empty period, which sorts last: read it on its own.
     total = OfficialStats.objects.filter(official=person, period=ALL_TIME).first()
     history = list(OfficialStats.objects.filter(official=person).exclude(period=ALL_TIME).order_by("-period")[:24])
@@ -217,6 +222,7 @@ def official(request, pk: int):
 def ranking(request, slug: str):
     """Officials ranked by answer rate, with bars drawn on the server."""
     organisation = _organisation(slug)
+    services.serve_here(request, organisation)
     rows = list(OfficialStats.objects.filter(period=ALL_TIME, official__organisation=organisation, received__gt=0)
                 .select_related("official"))
     rows.sort(key=lambda s: (-(s.answered / s.received), s.median_delay_days or 0, s.official.name))
