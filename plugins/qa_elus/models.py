@@ -154,8 +154,8 @@ class Question(models.Model):
     due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     overdue = models.BooleanField(default=False)  # counted once in the statistics when the due date passes
-    # Supports per channel: written by the support services in the same transaction as the
-    # participation record (a question is not a spike path like a petition).
+    # Supports per channel, recounted from the participation register by a periodic task
+    # (services.recount_supports): supporting never writes to this row.
     support_web = models.PositiveIntegerField(default=0)
     support_paper = models.PositiveIntegerField(default=0)
     support_partner = models.PositiveIntegerField(default=0)

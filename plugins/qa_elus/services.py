@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -324,15 +324,39 @@ def support(question: Question, user, *, channel: str = "web"):
     with transaction.atomic():
         participation = participate(subject_key=question.subject_key, channel=channel, user=user,
                                     person_key=person_key_from_email(user.email))
-        count_support(question.pk, channel)
         follow(user, question.contribution)
     return participation
 
 
-def count_support(question_id: int, channel: str) -> None:
-    """One more support on ``channel`` (``paper`` and ``assisted`` count as paper)."""
-    column = {"web": "support_web", "partner": "support_partner"}.get(channel, "support_paper")
-    Question.objects.filter(pk=question_id).update(**{column: F(column) + 1, "support_total": F("support_total") + 1})
+SUBJECT_PREFIX = "qa_elus:question:"
+
+
+def recount_supports() -> int:
+    """Recount the active supports of every question per channel from the participation
+    register (the source of truth: withdrawn and invalidated supports drop out) and store them
+    on the questions whose counts changed. Run by the scheduler: supporting never writes to the
+    question's row. ``paper`` and ``assisted`` count as paper. Returns the questions updated."""
+    from core.participation.models import ParticipationRecord
+
+    counted: dict[int, list[int]] = {}
+    rows = (ParticipationRecord.objects
+            .filter(subject_key__startswith=SUBJECT_PREFIX, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+            .values_list("subject_key", "channel").annotate(n=Count("pk")).order_by())
+    for subject_key, channel, n in rows:
+        pk = subject_key[len(SUBJECT_PREFIX):]
+        if pk.isdigit():
+            column = {"web": 0, "partner": 2}.get(channel, 1)
+            counted.setdefault(int(pk), [0, 0, 0])[column] += n
+    stored = (Question.objects.filter(Q(pk__in=list(counted)) | Q(support_total__gt=0))
+              .values_list("pk", "support_web", "support_paper", "support_partner"))
+    updated = 0
+    for pk, *current in stored.iterator(chunk_size=2000):
+        web, paper, partner = counted.get(pk, (0, 0, 0))
+        if [web, paper, partner] != current:
+            Question.objects.filter(pk=pk).update(support_web=web, support_paper=paper, support_partner=partner,
+                                                  support_total=web + paper + partner)
+            updated += 1
+    return updated
 
 
 # --- Answers ---------------------------------------------------------------------------------

@@ -145,8 +145,8 @@ def _detail(request, question: Question, follow_up_form=None, status: int = 200)
     if user.is_authenticated and question.is_public:
         from core.participation.models import ParticipationRecord
 
-        supported = ParticipationRecord.objects.filter(subject_key=question.subject_key, user=user,
-                                                       withdrawn_at__isnull=True).exists()
+        records = ParticipationRecord.objects.filter(subject_key=question.subject_key, user=user)
+        supported = any(record.is_active for record in records)
     answer = getattr(question, "answer", None) if question.state == states.ANSWERED else None
     follow_up = Question.objects.filter(follow_up_of=question).first()
     is_author = user.is_authenticated and question.author_id == user.pk
