@@ -52,7 +52,7 @@ def _answer_rows(space) -> Iterator[dict[str, Any]]:
     from plugins.qa_elus.models import Answer, Question
 
     answers = (Answer.objects.filter(question__in=Question.objects.public_with_text().filter(
-                   component__phase__space=space)).select_related("official")
+                   component__phase__space=space)).select_related("official", "copy_of")
                .order_by("created_at", "pk"))
     for a in answers:
         yield {"question_id": a.question_id, "official_id": a.official_id, "signature": a.signature,
