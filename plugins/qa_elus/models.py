@@ -217,7 +217,10 @@ class Answer(models.Model):
     writer_name = models.CharField(max_length=150, blank=True)  # shown when staff wrote on the official's behalf
     signature = models.CharField(max_length=300)
     body = models.TextField()  # cleaned rich text
-    fingerprint = models.CharField(max_length=64, db_index=True)  # of the normalised visible text
+    # The visible text, lower-cased, words only: what copies are compared on, kept so that an
+    # answer does not re-read the HTML of the official's earlier answers.
+    normalised_text = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)  # of normalised_text
     copy_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     delay_days = models.PositiveIntegerField(default=0)

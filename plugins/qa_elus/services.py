@@ -371,8 +371,9 @@ def find_copy(official: Official, normalised: str, fingerprint: str) -> Answer |
     same = Answer.objects.filter(official=official, fingerprint=fingerprint).order_by("pk").first()
     if same is not None:
         return same
-    for earlier in Answer.objects.filter(official=official).order_by("-pk")[:COPY_WINDOW]:
-        ratio = difflib.SequenceMatcher(None, normalised, _normalise(visible_text(earlier.body)), autojunk=False)
+    earlier_answers = Answer.objects.filter(official=official).only("pk", "question_id", "normalised_text")
+    for earlier in earlier_answers.order_by("-pk")[:COPY_WINDOW]:
+        ratio = difflib.SequenceMatcher(None, normalised, earlier.normalised_text, autojunk=False)
         if ratio.quick_ratio() >= COPY_SIMILARITY and ratio.ratio() >= COPY_SIMILARITY:
             return earlier
     return None
@@ -412,6 +413,7 @@ def answer(question: Question, *, by, body: str) -> Answer:
     delay = max(0, (now - question.published_at).days)
     written = Answer.objects.create(
         question=question, official=official, written_by=by, signature=official.signature, body=cleaned,
+        normalised_text=normalised,
         writer_name="" if official.user_id == by.pk else writer_name(by, official), fingerprint=fingerprint,
         copy_of=find_copy(official, normalised, fingerprint), delay_days=delay,
     )
