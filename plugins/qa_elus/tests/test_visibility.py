@@ -51,7 +51,7 @@ def test_a_question_hidden_after_publication_leaves_lists_page_open_data_and_fed
     assert "Au printemps" not in json.dumps(_export(client, space, "answers"), ensure_ascii=False)
     assert client.get(f"/federation/objects/qa_elus/question/{question.pk}").status_code == 404
     assert client.get(f"/federation/objects/qa_elus/answer/{question.answer.pk}").status_code == 404
-    assert services.similar_questions(commune, "Quand rouvre le stade") == []
+    assert question not in services.similar_questions(commune, "Quand rouvre le stade")
 
     # The moderators still read what they hid.
     client.force_login(moderator)
