@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.models import Component, Organisation
+from core.models import Component, Organisation, PluginSetting
 from core.participation.services import ParticipationError
 from core.permissions import has_role
 from plugins.qa_elus import services
@@ -42,7 +42,9 @@ def _organisation(slug: str) -> Organisation:
 
 def index(request):
     """The organisations whose officials take questions."""
-    organisations = Organisation.objects.filter(qa_officials__opted_in=True).distinct().order_by("name")
+    disabled = PluginSetting.objects.filter(plugin="qa_elus", enabled=False).values("organisation")
+    organisations = (Organisation.objects.filter(qa_officials__opted_in=True).exclude(pk__in=disabled)
+                     .distinct().order_by("name"))
     return render(request, "qa_elus/index.html", {"organisations": organisations})
 
 

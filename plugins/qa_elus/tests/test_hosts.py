@@ -75,3 +75,9 @@ def test_the_e_mails_link_to_the_organisation_host(box, mayor, asker, moderator,
         services.reject(refused, by=moderator, reason=services.rejection_reasons(commune)[0])
     to_asker = next(m for m in mail.outbox if asker.email in m.to)
     assert f"https://saint-aubin.example{refused.get_absolute_url()}" in to_asker.body
+
+
+def test_the_index_leaves_out_organisations_that_turned_the_plugin_off(client, mayor, commune):
+    assert commune.name in client.get(reverse("qa_elus:index")).content.decode()
+    PluginSetting.objects.create(organisation=commune, plugin="qa_elus", enabled=False)
+    assert commune.name not in client.get(reverse("qa_elus:index")).content.decode()
