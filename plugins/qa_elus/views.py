@@ -150,7 +150,8 @@ def _detail(request, question: Question, follow_up_form=None, status: int = 200)
         records = ParticipationRecord.objects.filter(subject_key=question.subject_key, user=user)
         supported = any(record.is_active for record in records)
     answer = getattr(question, "answer", None) if question.state == states.ANSWERED else None
-    follow_up = Question.objects.filter(follow_up_of=question).first()
+    follow_up = (Question.objects.filter(follow_up_of=question)
+                 .select_related("contribution", "component__phase__space").first())
     is_author = user.is_authenticated and question.author_id == user.pk
     # A question hidden by the moderators after publication reads like a rejected one (its
     # reason, not its text) except to the moderators.

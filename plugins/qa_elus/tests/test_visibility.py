@@ -79,3 +79,17 @@ def test_a_rejected_question_is_listed_without_its_asker(client, box, mayor, ask
     page = client.get(reverse("qa_elus:questions", args=[commune.slug])).content.decode()
     assert "Question refusée" in page and charter(commune)[0].code in page
     assert "Léa Pseudonyme" not in page and "Titre refusé" not in page
+
+
+def test_a_follow_up_link_shows_no_title_before_publication_or_once_hidden(client, box, mayor, asker, moderator,
+                                                                          official):
+    question = _published(box, asker, mayor, moderator)
+    services.answer(question, by=official, body="<p>Au printemps.</p>")
+    question.refresh_from_db()
+    relaunch = services.follow_up(question, by=asker, text="Et les vestiaires ?")
+    client.logout()
+    assert "Relance : Le stade" not in client.get(question.get_absolute_url()).content.decode()
+    services.publish(relaunch, by=moderator)
+    assert "Relance : Le stade" in client.get(question.get_absolute_url()).content.decode()
+    _hide(Question.objects.get(pk=relaunch.pk), moderator)
+    assert "Relance : Le stade" not in client.get(question.get_absolute_url()).content.decode()
