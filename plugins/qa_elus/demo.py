@@ -62,7 +62,7 @@ def load_demo(demo) -> None:
     Membership.objects.get_or_create(user=agent, organisation=organisation, role=Role.AGENT)
     participate(subject_key=answered.subject_key, channel="paper", entered_by=agent,
                 sheet_reference="Registre accueil 1", person_key=person_key_from_email("papier-qa@example.org"))
-    services.count_support(answered.pk, "paper")
+    services.recount_supports()
     # Answered five days after publication, for the statistics.
     Question.objects.filter(pk=answered.pk).update(published_at=timezone.now() - timedelta(days=5))
     answered.refresh_from_db()

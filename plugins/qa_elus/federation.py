@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from federation.api import ObjectContext, ObjectType
-from plugins.qa_elus import workflow as states
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
@@ -37,8 +36,7 @@ def load_question(pk: str):
     if not pk.isdigit():
         return None
     return (Question.objects.select_related("official", "component__phase__space")
-            .filter(pk=int(pk), state__in=(states.PUBLISHED, states.ANSWERED),
-                    component__phase__space__is_published=True).first())
+            .filter(pk=int(pk)).filter(pk__in=Question.objects.public_with_text()).first())
 
 
 def question_object(question, ctx: ObjectContext) -> dict[str, Any]:
@@ -66,12 +64,12 @@ def question_object(question, ctx: ObjectContext) -> dict[str, Any]:
 
 
 def load_answer(pk: str):
-    from plugins.qa_elus.models import Answer
+    from plugins.qa_elus.models import Answer, Question
 
     if not pk.isdigit():
         return None
     return (Answer.objects.select_related("question__component__phase__space", "official")
-            .filter(pk=int(pk), question__component__phase__space__is_published=True).first())
+            .filter(pk=int(pk), question__in=Question.objects.public_with_text()).first())
 
 
 def answer_object(answer, ctx: ObjectContext) -> dict[str, Any]:

@@ -75,6 +75,7 @@ def periodic_tasks():
     return [
         PeriodicTask("qa_elus.mark-overdue", "qa_elus.mark_overdue", timedelta(hours=1)),
         PeriodicTask("qa_elus.sync-moderation", "qa_elus.sync_moderation", timedelta(minutes=5)),
+        PeriodicTask("qa_elus.recount-supports", "qa_elus.recount_supports", timedelta(minutes=1)),
     ]
 
 
@@ -93,12 +94,6 @@ def _resolve(object_id: str):
                        organisations=(question.organisation,), closed_at=question.answered_at)
 
 
-def _paper_support(subject_key: str, record, data) -> None:
-    from plugins.qa_elus.services import count_support
-
-    count_support(int(subject_key.rsplit(":", 1)[1]), record.channel)
-
-
 def _public_subjects(space):
     from plugins.qa_elus.opendata import public_subjects
 
@@ -114,7 +109,7 @@ def participation_subject_types():
     return [
         ParticipationSubjectType(
             key="question", label=_("Question à un élu"), log_type="petition", resolve=_resolve,
-            person_fields=PERSON_BY_EMAIL, on_paper_entry=_paper_support, public_subjects=_public_subjects,
+            person_fields=PERSON_BY_EMAIL, public_subjects=_public_subjects,
         )
     ]
 

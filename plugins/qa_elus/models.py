@@ -89,6 +89,30 @@ class Delegation(models.Model):
         return f"{self.staff_id} → {self.official_id}"
 
 
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        """The questions everyone may see listed: the one rule of the lists, the question's page,
+        the similar questions, the open data and federation.
+
+        A question is listed in a published space when it was rejected (shown with its reason,
+        never its text) or when its registry row is public (:meth:`ContributionQuerySet.public
+        <core.contributions.models.ContributionQuerySet.public>`): published or answered, not
+        hidden by the moderators afterwards. :attr:`Question.is_public` says whether one
+        question is public with its text.
+        """
+        from core.contributions.models import Contribution
+
+        return self.filter(component__phase__space__is_published=True).filter(
+            models.Q(state=states.REJECTED)
+            | models.Q(state__in=(states.PUBLISHED, states.ANSWERED),
+                       contribution__in=Contribution.objects.public())
+        )
+
+    def public_with_text(self):
+        """The public questions shown with their text (not the rejected ones)."""
+        return self.public().exclude(state=states.REJECTED)
+
+
 class Question(models.Model):
     """A question to an official, or to the council (``official`` empty until an agent routes it)."""
 
@@ -130,12 +154,14 @@ class Question(models.Model):
     due_at = models.DateTimeField(_("réponse attendue avant le"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     overdue = models.BooleanField(default=False)  # counted once in the statistics when the due date passes
-    # Supports per channel: written by the support services in the same transaction as the
-    # participation record (a question is not a spike path like a petition).
+    # Supports per channel, recounted from the participation register by a periodic task
+    # (services.recount_supports): supporting never writes to this row.
     support_web = models.PositiveIntegerField(default=0)
     support_paper = models.PositiveIntegerField(default=0)
     support_partner = models.PositiveIntegerField(default=0)
     support_total = models.PositiveIntegerField(default=0)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question")
@@ -163,7 +189,17 @@ class Question(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in (states.PUBLISHED, states.ANSWERED)
+        """Whether everyone may read this question and support it (:meth:`QuestionQuerySet.public`,
+        without the rejected ones)."""
+        contribution = self.contribution
+        return (self.state in (states.PUBLISHED, states.ANSWERED) and contribution is not None
+                and contribution.is_public and self.component.phase.space.is_published)
+
+    @property
+    def is_withheld(self) -> bool:
+        """Rejected, or hidden by the moderators after publication: listed without its text."""
+        contribution = self.contribution
+        return self.state == states.REJECTED or (contribution is not None and contribution.is_hidden)
 
     @property
     def is_late(self) -> bool:
@@ -181,7 +217,10 @@ class Answer(models.Model):
     writer_name = models.CharField(max_length=150, blank=True)  # shown when staff wrote on the official's behalf
     signature = models.CharField(max_length=300)
     body = models.TextField()  # cleaned rich text
-    fingerprint = models.CharField(max_length=64, db_index=True)  # of the normalised visible text
+    # The visible text, lower-cased, words only: what copies are compared on, kept so that an
+    # answer does not re-read the HTML of the official's earlier answers.
+    normalised_text = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, db_index=True)  # of normalised_text
     copy_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     delay_days = models.PositiveIntegerField(default=0)

@@ -24,7 +24,7 @@ def public_subjects(space):
     """The public questions of ``space`` as participation subjects (their supports)."""
     from plugins.qa_elus.models import Question
 
-    return (Question.objects.filter(component__phase__space=space, state__in=(states.PUBLISHED, states.ANSWERED))
+    return (Question.objects.public_with_text().filter(component__phase__space=space)
             .annotate(key=Concat(Value("qa_elus:question:"), Cast("pk", CharField()), output_field=CharField()))
             .values("key", "title").order_by("pk"))
 
@@ -32,7 +32,7 @@ def public_subjects(space):
 def _question_rows(space) -> Iterator[dict[str, Any]]:
     from plugins.qa_elus.models import Question
 
-    questions = (Question.objects.filter(component__phase__space=space, state__in=LISTED)
+    questions = (Question.objects.public().filter(component__phase__space=space, state__in=LISTED)
                  .select_related("official", "rejection_reason").order_by("created_at", "pk"))
     for q in questions:
         rejected = q.state == states.REJECTED
@@ -49,9 +49,10 @@ def _question_rows(space) -> Iterator[dict[str, Any]]:
 
 
 def _answer_rows(space) -> Iterator[dict[str, Any]]:
-    from plugins.qa_elus.models import Answer
+    from plugins.qa_elus.models import Answer, Question
 
-    answers = (Answer.objects.filter(question__component__phase__space=space).select_related("official")
+    answers = (Answer.objects.filter(question__in=Question.objects.public_with_text().filter(
+                   component__phase__space=space)).select_related("official", "copy_of")
                .order_by("created_at", "pk"))
     for a in answers:
         yield {"question_id": a.question_id, "official_id": a.official_id, "signature": a.signature,

@@ -44,7 +44,8 @@ def erase(user) -> None:
     # Published questions and answers stay public (people supported them, officials were held
     # to account), without the asker's name or the writer's account.
     Question.objects.filter(author=user).update(author=None, display_name=ERASED_NAME)
-    Answer.objects.filter(written_by=user).update(written_by=None, writer_name="")
+    Answer.objects.filter(written_by=user).exclude(writer_name="").update(written_by=None, writer_name=ERASED_NAME)
+    Answer.objects.filter(written_by=user).update(written_by=None)
     Delegation.objects.filter(staff=user).delete()
     # An official's public profile is the organisation's: it loses the link to the account and
     # stops taking questions.

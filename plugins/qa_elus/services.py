@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,20 @@ def settings_for(organisation) -> QaSettings:
 
 def organisation_of(component):
     return component.phase.space.organisations.order_by("pk").first()
+
+
+def serve_here(request, organisation, owner=None) -> None:
+    """Before a page shows something of ``organisation``: a 404 where the organisation turned
+    the plugin off (as the plugin gate does for its own host), then a redirect to the
+    organisation's host when the request came to another's (:func:`core.hosts.serve_here`).
+    ``owner`` is the space the page belongs to, when there is one."""
+    from django.http import Http404
+
+    from core.hosts import serve_here as serve
+
+    if organisation is None or "qa_elus" not in organisation.enabled_plugins():
+        raise Http404("Questions to officials are not enabled for this organisation.")
+    serve(request, owner or organisation)
 
 
 def can_answer(user, official: Official) -> bool:
@@ -165,7 +179,7 @@ def similar_questions(organisation, text: str, limit: int = 5) -> list[Question]
     again: full-text search on PostgreSQL, word overlap among recent questions elsewhere."""
     from django.db import connection
 
-    public = Question.objects.filter(organisation=organisation, state__in=(states.PUBLISHED, states.ANSWERED))
+    public = Question.objects.public_with_text().filter(organisation=organisation)
     words = _tokens(text)
     if not words:
         return []
@@ -224,6 +238,7 @@ def publish(question: Question, *, by, official: Official | None = None) -> Ques
     if question.official is None:
         raise ValidationError(_("Choisissez l'élu qui répondra à cette question adressée au conseil."))
     decide(question.contribution, ModerationDecision.Action.APPROVE, moderator=by)
+    question.contribution.refresh_from_db(fields=["is_hidden", "awaiting_moderation"])
     _published(question, by=by)
     return question
 
@@ -248,6 +263,7 @@ def reject(question: Question, *, by, reason: ModerationReason, note: str = "") 
     if question.state != states.SUBMITTED:
         raise ValidationError(_("Cette question a déjà été modérée."))
     decide(question.contribution, ModerationDecision.Action.HIDE, moderator=by, reason=reason, note=note)
+    question.contribution.refresh_from_db(fields=["is_hidden", "awaiting_moderation"])
     _rejected(question, reason, by=by)
     return question
 
@@ -260,7 +276,8 @@ def _rejected(question: Question, reason, *, by) -> None:
     if question.author_id:
         notify(question.author, "qa_elus.question_rejected",
                title=_("Votre question « %(title)s » n'a pas été publiée") % {"title": question.title},
-               body=str(reason.label) if reason else "", url=question.get_absolute_url())
+               body=str(reason.label) if reason else "", url=question.get_absolute_url(),
+               owner=question.component.phase.space)
 
 
 def sync_moderation() -> int:
@@ -289,7 +306,7 @@ def _tell_official(question: Question) -> None:
     if recipients:
         notify(recipients, "qa_elus.question_to_answer",
                title=_("Nouvelle question : « %(title)s »") % {"title": question.title},
-               url=question.get_absolute_url())
+               url=question.get_absolute_url(), owner=question.component.phase.space)
 
 
 # --- Supports --------------------------------------------------------------------------------
@@ -307,15 +324,39 @@ def support(question: Question, user, *, channel: str = "web"):
     with transaction.atomic():
         participation = participate(subject_key=question.subject_key, channel=channel, user=user,
                                     person_key=person_key_from_email(user.email))
-        count_support(question.pk, channel)
         follow(user, question.contribution)
     return participation
 
 
-def count_support(question_id: int, channel: str) -> None:
-    """One more support on ``channel`` (``paper`` and ``assisted`` count as paper)."""
-    column = {"web": "support_web", "partner": "support_partner"}.get(channel, "support_paper")
-    Question.objects.filter(pk=question_id).update(**{column: F(column) + 1, "support_total": F("support_total") + 1})
+SUBJECT_PREFIX = "qa_elus:question:"
+
+
+def recount_supports() -> int:
+    """Recount the active supports of every question per channel from the participation
+    register (the source of truth: withdrawn and invalidated supports drop out) and store them
+    on the questions whose counts changed. Run by the scheduler: supporting never writes to the
+    question's row. ``paper`` and ``assisted`` count as paper. Returns the questions updated."""
+    from core.participation.models import ParticipationRecord
+
+    counted: dict[int, list[int]] = {}
+    rows = (ParticipationRecord.objects
+            .filter(subject_key__startswith=SUBJECT_PREFIX, withdrawn_at__isnull=True, invalidated_at__isnull=True)
+            .values_list("subject_key", "channel").annotate(n=Count("pk")).order_by())
+    for subject_key, channel, n in rows:
+        pk = subject_key[len(SUBJECT_PREFIX):]
+        if pk.isdigit():
+            column = {"web": 0, "partner": 2}.get(channel, 1)
+            counted.setdefault(int(pk), [0, 0, 0])[column] += n
+    stored = (Question.objects.filter(Q(pk__in=list(counted)) | Q(support_total__gt=0))
+              .values_list("pk", "support_web", "support_paper", "support_partner"))
+    updated = 0
+    for pk, *current in stored.iterator(chunk_size=2000):
+        web, paper, partner = counted.get(pk, (0, 0, 0))
+        if [web, paper, partner] != current:
+            Question.objects.filter(pk=pk).update(support_web=web, support_paper=paper, support_partner=partner,
+                                                  support_total=web + paper + partner)
+            updated += 1
+    return updated
 
 
 # --- Answers ---------------------------------------------------------------------------------
@@ -330,11 +371,25 @@ def find_copy(official: Official, normalised: str, fingerprint: str) -> Answer |
     same = Answer.objects.filter(official=official, fingerprint=fingerprint).order_by("pk").first()
     if same is not None:
         return same
-    for earlier in Answer.objects.filter(official=official).order_by("-pk")[:COPY_WINDOW]:
-        ratio = difflib.SequenceMatcher(None, normalised, _normalise(visible_text(earlier.body)), autojunk=False)
+    earlier_answers = Answer.objects.filter(official=official).only("pk", "question_id", "normalised_text")
+    for earlier in earlier_answers.order_by("-pk")[:COPY_WINDOW]:
+        ratio = difflib.SequenceMatcher(None, normalised, earlier.normalised_text, autojunk=False)
         if ratio.quick_ratio() >= COPY_SIMILARITY and ratio.ratio() >= COPY_SIMILARITY:
             return earlier
     return None
+
+
+def writer_name(by, official: Official) -> str:
+    """The name published under an answer written on the official's behalf: the writer's public
+    display name, or their role in the organisation when they have none, never their e-mail."""
+    from core.models import Membership
+
+    name = (by.display_name or "").strip()
+    if not name:
+        membership = (Membership.objects.filter(user=by, organisation_id=official.organisation_id)
+                      .order_by("pk").first())
+        name = str(membership.get_role_display()) if membership else _("un agent de la collectivité")
+    return name[:Answer._meta.get_field("writer_name").max_length]
 
 
 @transaction.atomic
@@ -358,7 +413,8 @@ def answer(question: Question, *, by, body: str) -> Answer:
     delay = max(0, (now - question.published_at).days)
     written = Answer.objects.create(
         question=question, official=official, written_by=by, signature=official.signature, body=cleaned,
-        writer_name="" if official.user_id == by.pk else str(by), fingerprint=fingerprint,
+        normalised_text=normalised,
+        writer_name="" if official.user_id == by.pk else writer_name(by, official), fingerprint=fingerprint,
         copy_of=find_copy(official, normalised, fingerprint), delay_days=delay,
     )
     question.state = states.ANSWERED

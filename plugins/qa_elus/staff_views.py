@@ -33,7 +33,9 @@ def dashboard(request):
 
 @login_required
 def answer(request, pk: int):
-    question = get_object_or_404(Question.objects.select_related("official", "organisation"), pk=pk)
+    question = get_object_or_404(Question.objects.select_related("official", "organisation", "component__phase__space"),
+                                 pk=pk)
+    services.serve_here(request, question.organisation, question.component.phase.space)
     if question.official is None or not services.can_answer(request.user, question.official):
         raise PermissionDenied
     if question.state != states.PUBLISHED:
@@ -66,6 +68,7 @@ def moderation(request, slug: str):
     """Questions awaiting pre-moderation, oldest first: route, publish or reject with a reason
     of the charter."""
     organisation = get_object_or_404(Organisation, slug=slug)
+    services.serve_here(request, organisation)
     if not has_role(request.user, organisation, services.ROUTING_ROLES):
         raise PermissionDenied
     officials, reasons = _moderation_forms(organisation)
@@ -81,8 +84,10 @@ def moderation(request, slug: str):
 @require_POST
 @login_required
 def moderate(request, pk: int):
-    question = get_object_or_404(Question.objects.select_related("organisation", "official", "contribution"), pk=pk)
+    question = get_object_or_404(Question.objects.select_related("organisation", "official", "contribution",
+                                                                 "component__phase__space"), pk=pk)
     organisation = question.organisation
+    services.serve_here(request, organisation, question.component.phase.space)
     if not has_role(request.user, organisation, services.ROUTING_ROLES):
         raise PermissionDenied
     officials, reasons = _moderation_forms(organisation)

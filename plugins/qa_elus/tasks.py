@@ -19,3 +19,12 @@ def sync_moderation() -> int:
     from plugins.qa_elus.services import sync_moderation as run
 
     return run()
+
+
+@shared_task(name="qa_elus.recount_supports")
+def recount_supports() -> int:
+    """Store on the questions their supports per channel, recounted from the participation
+    register."""
+    from plugins.qa_elus.services import recount_supports as run
+
+    return run()

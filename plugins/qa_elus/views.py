@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.models import Component, Organisation
+from core.models import Component, Organisation, PluginSetting
 from core.participation.services import ParticipationError
 from core.permissions import has_role
 from plugins.qa_elus import services
@@ -41,7 +42,9 @@ def _organisation(slug: str) -> Organisation:
 
 def index(request):
     """The organisations whose officials take questions."""
-    organisations = Organisation.objects.filter(qa_officials__opted_in=True).distinct().order_by("name")
+    disabled = PluginSetting.objects.filter(plugin="qa_elus", enabled=False).values("organisation")
+    organisations = (Organisation.objects.filter(qa_officials__opted_in=True).exclude(pk__in=disabled)
+                     .distinct().order_by("name"))
     return render(request, "qa_elus/index.html", {"organisations": organisations})
 
 
@@ -69,7 +72,8 @@ def _listing(request, organisation, questions, context):
 def question_list(request, slug: str):
     """The questions of an organisation, sortable by support and age, filtered by official and state."""
     organisation = _organisation(slug)
-    return _listing(request, organisation, Question.objects.filter(organisation=organisation), {})
+    services.serve_here(request, organisation)
+    return _listing(request, organisation, Question.objects.public().filter(organisation=organisation), {})
 
 
 def _box(component_id: int) -> Component:
@@ -83,7 +87,8 @@ def component(request, component_id: int):
     organisation = services.organisation_of(box)
     if organisation is None:
         raise PermissionDenied
-    return _listing(request, organisation, Question.objects.filter(component=box), {"component": box})
+    services.serve_here(request, organisation, box.phase.space)
+    return _listing(request, organisation, Question.objects.public().filter(component=box), {"component": box})
 
 
 @login_required
@@ -93,6 +98,7 @@ def ask(request, component_id: int):
     organisation = services.organisation_of(box)
     if organisation is None:
         raise PermissionDenied
+    services.serve_here(request, organisation, box.phase.space)
     officials = [o for o in Official.objects.filter(organisation=organisation, opted_in=True).order_by("name")
                  if o.accepts_questions()]
     initial = {"display_name": request.user.display_name or ""}
@@ -121,12 +127,16 @@ def ask(request, component_id: int):
 def _visible(request, pk: int) -> Question:
     question = get_object_or_404(
         Question.objects.select_related("official", "organisation", "rejection_reason", "contribution",
-                                        "follow_up_of", "answer"),
+                                        "follow_up_of", "answer", "component__phase__space"),
         pk=pk,
     )
+    services.serve_here(request, question.organisation, question.component.phase.space)
+    staff = has_role(request.user, question.organisation, services.ROUTING_ROLES)
+    if not question.component.phase.space.is_published and not staff:
+        raise Http404
     if question.state == states.SUBMITTED:
         own = request.user.is_authenticated and question.author_id == request.user.pk
-        if not own and not has_role(request.user, question.organisation, services.ROUTING_ROLES):
+        if not own and not staff:
             raise PermissionDenied
     return question
 
@@ -137,13 +147,18 @@ def _detail(request, question: Question, follow_up_form=None, status: int = 200)
     if user.is_authenticated and question.is_public:
         from core.participation.models import ParticipationRecord
 
-        supported = ParticipationRecord.objects.filter(subject_key=question.subject_key, user=user,
-                                                       withdrawn_at__isnull=True).exists()
+        records = ParticipationRecord.objects.filter(subject_key=question.subject_key, user=user)
+        supported = any(record.is_active for record in records)
     answer = getattr(question, "answer", None) if question.state == states.ANSWERED else None
-    follow_up = Question.objects.filter(follow_up_of=question).first()
+    follow_up = (Question.objects.filter(follow_up_of=question)
+                 .select_related("contribution", "component__phase__space").first())
     is_author = user.is_authenticated and question.author_id == user.pk
+    # A question hidden by the moderators after publication reads like a rejected one (its
+    # reason, not its text) except to the moderators.
+    withheld = question.is_withheld and (question.state == states.REJECTED
+                                         or not has_role(user, question.organisation, ("moderator", "admin")))
     context = {
-        "question": question, "answer": answer, "supported": supported, "follow_up": follow_up,
+        "question": question, "withheld": withheld, "answer": answer, "supported": supported, "follow_up": follow_up,
         "can_support": question.is_public and user.is_authenticated and not is_author and not supported,
         "can_follow_up": is_author and question.state == states.ANSWERED and follow_up is None
         and question.follow_up_of_id is None,
@@ -195,12 +210,14 @@ def follow_up(request, pk: int):
 def official(request, pk: int):
     """An official's profile, answer-rate history and latest questions."""
     person = get_object_or_404(Official.objects.select_related("organisation"), pk=pk)
-    stats = {s.period: s for s in OfficialStats.objects.filter(official=person).order_by("-period")[:25]}
-    total = stats.pop(ALL_TIME, None)
-    questions = (Question.objects.filter(official=person, state__in=LISTED_STATES)
+    services.serve_here(request, person.organisation)
+    # The all-time row has the empty period, which sorts last: read it on its own.
+    total = OfficialStats.objects.filter(official=person, period=ALL_TIME).first()
+    history = list(OfficialStats.objects.filter(official=person).exclude(period=ALL_TIME).order_by("-period")[:24])
+    questions = (Question.objects.public().filter(official=person, state__in=LISTED_STATES)
                  .select_related("official", "rejection_reason").order_by("-created_at"))
     return render(request, "qa_elus/official.html", {
-        "official": person, "total": total, "history": list(stats.values())[:24],
+        "official": person, "total": total, "history": history,
         "page": Paginator(questions, 20).get_page(request.GET.get("page")),
     })
 
@@ -208,6 +225,7 @@ def official(request, pk: int):
 def ranking(request, slug: str):
     """Officials ranked by answer rate, with bars drawn on the server."""
     organisation = _organisation(slug)
+    services.serve_here(request, organisation)
     rows = list(OfficialStats.objects.filter(period=ALL_TIME, official__organisation=organisation, received__gt=0)
                 .select_related("official"))
     rows.sort(key=lambda s: (-(s.answered / s.received), s.median_delay_days or 0, s.official.name))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.moderation.services import charter
 from core.search.services import reindex_all, search
 from plugins.qa_elus import services
+from plugins.qa_elus.opendata import _answer_rows
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +47,23 @@ def test_questions_and_officials_are_found_by_the_search(box, mayor, asker, mode
     reindex_all()
     assert [d.title for d in search("piscine", plugin="qa_elus")] == ["Piscine municipale"]
     assert [d.title for d in search("Jeanne Maire", plugin="qa_elus")] == ["Jeanne Maire, Maire"]
+
+
+def _copied_answers(box, mayor, moderator, official, n):
+    for i in range(n):
+        question = services.publish(services.ask(box, author=make_user(f"q{n}-{i}@example.org"), official=mayor,
+                                                 title=f"Question {n}-{i}", text="Quand ?", display_name="L."),
+                                    by=moderator)
+        services.answer(question, by=official, body="Nous étudions la question avec attention.")
+
+
+def test_the_answers_export_reads_copies_without_a_query_per_answer(space, box, mayor, moderator, official):
+    _copied_answers(box, mayor, moderator, official, 2)
+    with CaptureQueriesContext(connection) as few:
+        rows = list(_answer_rows(space))
+    assert [row["copy_of_question_id"] is not None for row in rows] == [False, True]
+    _copied_answers(box, mayor, moderator, official, 4)
+    with CaptureQueriesContext(connection) as many:
+        rows = list(_answer_rows(space))
+    assert sum(row["copy_of_question_id"] is not None for row in rows) == 5
+    assert len(many.captured_queries) == len(few.captured_queries)
