@@ -75,6 +75,25 @@ if MODE == "test":
     ALLOWED_HOSTS = ["*"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    entries = env_list("PARVIS_TRUSTED_PROXIES")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PARVIS_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(e.g. 10.0.0.5,192.168.1.0/24,::1)."
+            ) from None
+    return entries
+
+
+#: Reverse proxies whose X-Forwarded-For is believed (core/client_address.py).
+PARVIS_TRUSTED_PROXIES = _trusted_proxies()
+
 # --- Plugins: phase 1, entry-point metadata only --------------------------------------------
 PARVIS_DISABLED_PLUGINS = frozenset(env_list("PARVIS_DISABLED_PLUGINS"))
 PARVIS_PLUGIN_APPS = plugin_host.discover(PARVIS_DISABLED_PLUGINS)
