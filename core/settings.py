@@ -138,6 +138,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Server-side cache for the responses that opt in with `Cache-Control: public, max-age=N`
     # (e.g. petition pages for visitors without a session); CACHE_MIDDLEWARE_SECONDS = 0
@@ -363,11 +364,26 @@ if MODE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("PARVIS_HTTPS", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Browsers that once saw the site over HTTPS never use plain HTTP for it again (one year).
+    SECURE_HSTS_SECONDS = int(os.environ.get("PARVIS_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARVIS_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("PARVIS_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("PARVIS_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+    # Off by default and deliberately so (docs/operators.md): other host names under the
+    # town's domain may not serve HTTPS, and preloading cannot be undone quickly.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("PARVIS_SITE_NAME", "Parvis")
 WAGTAILADMIN_BASE_URL = os.environ.get("PARVIS_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin makes no request to a third party: no update check against wagtail.org, no
+# avatars from Gravatar (which would also tell it who works in the admin).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     # On PostgreSQL, full-text search with French stemming; on SQLite, FTS5 where available.
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}
