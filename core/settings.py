@@ -235,7 +235,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Django's Redis backend, keeping one client per connection pool (core/redis_cache.py).
-    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a Redis that does not answer must not hold pages up (the cache then
+    # degrades, see core/redis_cache.py).
+    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "socket_connect_timeout": float(os.environ.get("PARVIS_REDIS_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("PARVIS_REDIS_TIMEOUT", "0.5")),
+    }}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
