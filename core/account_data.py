@@ -3,6 +3,8 @@ Wagtail, the Django admin) that point to the user model: the core answers for th
 
 from __future__ import annotations
 
+import re
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -71,10 +73,12 @@ def sessions_of(user, addresses: set[str]) -> list[str]:
     from django.utils import timezone
 
     user_id = str(user.pk)
+    # A whole address, not the end of a longer one ("xcamille@..." is someone else).
+    naming = re.compile("|".join(rf"(?<![\w.+-]){re.escape(a)}(?![\w.-])" for a in addresses)) if addresses else None
     found = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
         data = session.get_decoded()
-        if data.get("_auth_user_id") == user_id or any(a in repr(data).lower() for a in addresses):
+        if data.get("_auth_user_id") == user_id or (naming and naming.search(repr(data).lower())):
             found.append(session.session_key)
     return found
 
