@@ -34,9 +34,10 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 #: Seconds during which a process does not try Redis again after a failure.
 RETRY_AFTER = 5.0
-#: Cache keys of rate-limit counters: allauth's limits and the identity checks' failures
-#: (core.ratelimit uses ``local_counters`` directly).
-COUNTER_PREFIXES = ("allauth:rl:", "identity:failures:")
+#: Cache keys of counters and single-use marks that protect something: allauth's limits, the
+#: identity checks' failures and used sign-in codes, wrong passwords on account deletion
+#: (core.ratelimit uses ``local_counters`` directly). A new one must start with one of these.
+COUNTER_PREFIXES = ("allauth:rl:", "identity:", "delete-account-failures:")
 #: The counters of this process while Redis is unreachable.
 local_counters = LocMemCache("parvis-local-counters", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 

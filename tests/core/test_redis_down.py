@@ -41,6 +41,10 @@ def test_the_cache_behaves_as_no_cache_and_keeps_counters_locally(redis_down):
     assert cache.add("identity:failures:ip:203.0.113.1", 1) is True
     assert cache.incr("identity:failures:ip:203.0.113.1") == 2
     assert cache.get("identity:failures:ip:203.0.113.1") == 2
+    cache.set("delete-account-failures:7", 1)
+    assert cache.incr("delete-account-failures:7") == 2
+    # A sign-in code already used stays used.
+    assert cache.add("identity:oidc:code:abc", 1) is True and cache.add("identity:oidc:code:abc", 1) is False
 
 
 def test_after_a_failure_redis_is_left_alone_for_a_while(redis_down, monkeypatch):
