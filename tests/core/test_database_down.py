@@ -4,6 +4,7 @@ traceback, and pages again as soon as it is back, without a restart."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -12,17 +13,26 @@ from django.db import connection
 from django.test import Client
 
 
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def database_down(transactional_db, tmp_path):
-    """The default database points at a file in a directory that does not exist (SQLite then
-    fails to open it, as PostgreSQL fails to connect); the real one comes back afterwards."""
-    name = connection.settings_dict["NAME"]
+    """The default database cannot be reached: PostgreSQL at a closed port, SQLite in a
+    directory that does not exist; the real one comes back afterwards."""
+    saved = dict(connection.settings_dict)
     connection.close()
-    connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
+    if connection.vendor == "postgresql":
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=str(_closed_port()))
+    else:
+        connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
 
     def back() -> None:
         connection.close()
-        connection.settings_dict["NAME"] = name
+        connection.settings_dict.update(saved)
 
     yield back
     back()
@@ -77,11 +87,7 @@ def test_other_server_errors_under_the_api_keep_the_json_shape(db, monkeypatch):
 
 @pytest.mark.integration
 def test_postgresql_unreachable_answers_503_in_a_fresh_process(tmp_path):
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _closed_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
     env.update({"PARVIS_MODE": "test", "PARVIS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "core.settings",
                 "DATABASE_URL": f"postgres://parvis:parvis@127.0.0.1:{port}/parvis"})
