@@ -3,6 +3,8 @@ Wagtail, the Django admin) that point to the user model: the core answers for th
 
 from __future__ import annotations
 
+import re
+
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -60,11 +62,54 @@ def _export_account(user) -> dict:
     }
 
 
+def sessions_of(user, addresses: set[str]) -> list[str]:
+    """Keys of the stored sessions signed in as ``user`` or naming one of its ``addresses``
+    (lower-case), e.g. a login waiting for its address to be confirmed.
+
+    Sessions are kept in the database (``SESSION_ENGINE`` db or cached_db) and signed, not
+    indexed by user: each is decoded. Erasures are rare; the scan reads in batches.
+    """
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    user_id = str(user.pk)
+    # A whole address, not the end of a longer one ("xcamille@..." is someone else).
+    naming = re.compile("|".join(rf"(?<![\w.+-]){re.escape(a)}(?![\w.-])" for a in addresses)) if addresses else None
+    found = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=2000):
+        data = session.get_decoded()
+        if data.get("_auth_user_id") == user_id or (naming and naming.search(repr(data).lower())):
+            found.append(session.session_key)
+    return found
+
+
+def end_sessions(user) -> int:
+    """Delete every session of ``user`` (all its devices), through the session engine so that a
+    cached copy goes too. Returns how many were deleted."""
+    from importlib import import_module
+
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+
+    if settings.SESSION_ENGINE not in {"django.contrib.sessions.backends.db",
+                                       "django.contrib.sessions.backends.cached_db"}:
+        return 0  # signed cookies or cache only: nothing stored here to enumerate
+    addresses = {user.email.lower(), *(e.lower() for e in EmailAddress.objects.filter(user=user)
+                                       .values_list("email", flat=True))} - {""}
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = sessions_of(user, addresses)
+    for key in keys:
+        store(session_key=key).delete()
+    return len(keys)
+
+
 def _erase_account(user) -> None:
     from allauth.account.models import EmailAddress
 
     from core.models import Membership
 
+    # Every device signed in as the account is signed out, and no session keeps its address.
+    end_sessions(user)
     # The account row itself is deleted last, by core.privacy.erase_user.
     Membership.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -9,8 +9,11 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.encoding import force_str
+
+from core.client_address import client_address
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,14 @@ def mail_site(request: HttpRequest | None) -> MailSite:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The same client address as every other limit (``PARVIS_TRUSTED_PROXIES``), not
+        allauth's own proxy settings."""
+        address = client_address(request)
+        if address is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
+
     def format_email_subject(self, subject: str) -> str:
         prefix = account_settings.EMAIL_SUBJECT_PREFIX
         if prefix is None:

@@ -3,6 +3,8 @@
 A window starts at a counter's first attempt and lasts ``window`` seconds. With Redis (the
 production cache), the counters of one attempt are counted in a single round trip by a small
 server-side script, atomically; with any other cache, by ``add`` and ``incr`` on each counter.
+While Redis cannot be reached, the counters are kept in each process's memory
+(core.redis_cache): limits per process, never an error.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from collections.abc import Sequence
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+
+from core.redis_cache import UNAVAILABLE, local_counters
 
 __all__ = ["hit"]
 
@@ -34,7 +38,16 @@ def hit(counters: Sequence[tuple[str, int]], window: int) -> bool:
     if not counters:
         return True
     if isinstance(cache, RedisCache):
-        return _hit_redis(cache, counters, window)
+        available = getattr(cache, "available", None)
+        if available is None or available():
+            try:
+                return _hit_redis(cache, counters, window)
+            except UNAVAILABLE as exc:
+                if available is None:
+                    raise
+                cache.mark_unavailable(exc)
+        # Redis is down: limits per process rather than an error on every attempt.
+        cache = local_counters
     for key, limit in counters:
         if not _hit_one(cache, key, limit, window):
             return False

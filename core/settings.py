@@ -78,6 +78,25 @@ if MODE == "test":
     ALLOWED_HOSTS = ["*"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+
+def _trusted_proxies() -> list[str]:
+    import ipaddress
+
+    entries = env_list("PARVIS_TRUSTED_PROXIES")
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"PARVIS_TRUSTED_PROXIES: {entry!r} is not an IP address or network "
+                "(e.g. 10.0.0.5,192.168.1.0/24,::1)."
+            ) from None
+    return entries
+
+
+#: Reverse proxies whose X-Forwarded-For is believed (core/client_address.py).
+PARVIS_TRUSTED_PROXIES = _trusted_proxies()
+
 # --- Plugins: phase 1, entry-point metadata only --------------------------------------------
 PARVIS_DISABLED_PLUGINS = frozenset(env_list("PARVIS_DISABLED_PLUGINS"))
 PARVIS_PLUGIN_APPS = plugin_host.discover(PARVIS_DISABLED_PLUGINS)
@@ -122,6 +141,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Every error under /api/, wherever it is made, in the API's JSON error format.
     "core.api.middleware.ApiErrorMiddleware",
@@ -223,7 +243,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Django's Redis backend, keeping one client per connection pool (core/redis_cache.py).
-    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    # Short timeouts: a Redis that does not answer must not hold pages up (the cache then
+    # degrades, see core/redis_cache.py).
+    CACHES = {"default": {"BACKEND": "core.redis_cache.RedisCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "socket_connect_timeout": float(os.environ.get("PARVIS_REDIS_TIMEOUT", "0.5")),
+        "socket_timeout": float(os.environ.get("PARVIS_REDIS_TIMEOUT", "0.5")),
+    }}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -352,11 +377,26 @@ if MODE == "production":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = env_bool("PARVIS_HTTPS", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Browsers that once saw the site over HTTPS never use plain HTTP for it again (one year).
+    SECURE_HSTS_SECONDS = int(os.environ.get("PARVIS_HSTS_SECONDS", "31536000" if SESSION_COOKIE_SECURE else "0"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARVIS_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("PARVIS_HSTS_PRELOAD", False)
+    SECURE_SSL_REDIRECT = env_bool("PARVIS_SSL_REDIRECT", SESSION_COOKIE_SECURE)
+    # Off by default and deliberately so (docs/operators.md): other host names under the
+    # town's domain may not serve HTTPS, and preloading cannot be undone quickly.
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = os.environ.get("PARVIS_SITE_NAME", "Parvis")
 WAGTAILADMIN_BASE_URL = os.environ.get("PARVIS_BASE_URL", "http://localhost:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin makes no request to a third party: no update check against wagtail.org, no
+# avatars from Gravatar (which would also tell it who works in the admin).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {
     # On PostgreSQL, full-text search with French stemming; on SQLite, FTS5 where available.
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"}

@@ -27,6 +27,9 @@ core_patterns = (
     "core",
 )
 
+# A database outage answers 503 with Retry-After; the API keeps its error format.
+handler500 = "core.server_errors.server_error"
+
 urlpatterns = [
     path("", include(core_patterns)),
     path("contributions/", include("core.contributions.urls")),

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+from core.client_address import client_address
 from core.identity import conf
 
 
 def client_ip(request) -> str:
-    """The peer address. Behind a reverse proxy, set it from a trusted header in the proxy
-    configuration (``SECURE_PROXY_SSL_HEADER`` does not cover it)."""
-    return (request.META.get("REMOTE_ADDR") or "unknown")[:64] if request is not None else "none"
+    """The client's address (core.client_address), ``unknown`` or ``none`` for a counter key."""
+    if request is None:
+        return "none"
+    return client_address(request) or "unknown"
 
 
 def _keys(user, ip: str) -> list[tuple[str, int]]:

@@ -23,6 +23,7 @@ from ninja import Query, Router, Schema, Status
 from core.api.auth import ANYONE, require_scope
 from core.api.errors import ApiError, ErrorOut
 from core.api.pagination import Page, paginate, reject_unknown_parameters
+from core.client_address import client_address
 from core.plugins import ApiRouter, ApiScope
 from plugins.petitions import services
 from plugins.petitions.views import next_threshold, public_petitions
@@ -199,7 +200,6 @@ def sign(request, petition_id: int, payload: SignIn):
     limits as the form (429)."""
     from core.identity.services import conditions_of
     from plugins.petitions.forms import SignForm
-    from plugins.petitions.signing import client_ip
 
     who = require_scope(request, SCOPE_SIGN)
     petition = _public(request, petition_id)
@@ -222,7 +222,7 @@ def sign(request, petition_id: int, payload: SignIn):
     signed = services.sign(
         petition, name=cleaned["name"], email=who.user.email if conditions else cleaned["email"],
         show_name=cleaned["show_name"], postcode=cleaned.get("postcode", ""),
-        wants_updates=cleaned["wants_updates"], ip=client_ip(request), rules=rules, user=who.user,
+        wants_updates=cleaned["wants_updates"], ip=client_address(request), rules=rules, user=who.user,
     )
     if signed.confirmation is not None:
         return Status(201, {"petition": petition.pk, "status": "confirmed", "receipt": signed.confirmation.receipt,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.client_address import client_address
 from core.identity.services import check_eligibility, conditions_of
 from core.participation.identity import normalise_email
 from core.process_cache import ProcessCache
@@ -49,10 +50,6 @@ def petition_for_signing(request, pk: int):
     return _for_signing.set(key, (petition, rules))
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def login_url(request) -> str:
     return f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
 
@@ -85,7 +82,7 @@ def sign(request, pk: int):
         try:
             signed = services.sign(
                 petition, name=data["name"], email=email, show_name=data["show_name"],
-                postcode=data.get("postcode", ""), wants_updates=data["wants_updates"], ip=client_ip(request),
+                postcode=data.get("postcode", ""), wants_updates=data["wants_updates"], ip=client_address(request),
                 rules=rules, user=request.user,
             )
         except ValidationError as exc:

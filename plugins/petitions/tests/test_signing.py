@@ -304,3 +304,34 @@ def test_fifty_simultaneous_signatures_of_one_address_leave_one_row(open_petitio
     assert signature.email == "lea@example.org" and signature.confirmed_at is None
     # The last link sent is the one that works; confirming it counts the person once.
     assert sum(services.signature_for_token(r.token) is not None for r in results) == 1
+
+
+PROXY = "10.0.0.2"
+
+
+def _sign(petition, visitor: str, n: int):
+    return Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=visitor).post(
+        f"/petitions/{petition.pk}/sign/",
+        {"name": "Léa Martin", "email": f"lea{n}@example.org", "consent": "on"},
+    )
+
+
+def test_behind_a_trusted_proxy_two_visitors_have_separate_signing_limits(open_petition, settings):
+    settings.PARVIS_TRUSTED_PROXIES = [PROXY]
+    settings.PETITIONS_SIGNATURES_PER_IP_PER_HOUR = 2
+    assert [_sign(open_petition, "203.0.113.1", n).status_code for n in range(2)] == [200, 200]
+    refused = _sign(open_petition, "203.0.113.1", 2)
+    assert "Trop de signatures" in refused.content.decode()
+    assert _sign(open_petition, "203.0.113.2", 3).status_code == 200
+    assert set(Signature.objects.values_list("email", flat=True)) == {
+        "lea0@example.org", "lea1@example.org", "lea3@example.org"}
+
+
+def test_a_spoofed_header_does_not_escape_the_signing_limit(open_petition, settings):
+    settings.PARVIS_TRUSTED_PROXIES = [PROXY]
+    settings.PETITIONS_SIGNATURES_PER_IP_PER_HOUR = 1
+    for n in range(3):
+        Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").post(
+            f"/petitions/{open_petition.pk}/sign/",
+            {"name": "Léa Martin", "email": f"lea{n}@example.org", "consent": "on"})
+    assert Signature.objects.count() == 1

@@ -177,6 +177,44 @@ def test_deletion_erases_the_account_and_signs_out(who, request, django_capture_
     assert client.get(link).status_code == 302
 
 
+def _signed_in_with_the_form(user) -> Client:
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302 and client.get(MY_DATA).status_code == 200
+    return client
+
+
+def _sessions_naming(user) -> list[dict]:
+    from django.contrib.sessions.models import Session
+
+    address = re.compile(rf"(?<![\w.+-]){re.escape(user.email.lower())}(?![\w.-])")
+    return [data for data in (s.get_decoded() for s in Session.objects.all())
+            if data.get("_auth_user_id") == str(user.pk) or address.search(repr(data).lower())]
+
+
+def test_deletion_ends_the_account_s_other_sessions(citizen, commune_admin):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=citizen, email=citizen.email,
+                                          defaults={"verified": True, "primary": True})
+    laptop, phone = _signed_in_with_the_form(citizen), _signed_in_with_the_form(citizen)
+    session = phone.session  # and something naming the person, as a form draft would
+    session["a_form_draft"] = {"email": citizen.email}
+    session.save()
+    assert len(_sessions_naming(citizen)) == 2
+    # Someone else, whose session holds an address that merely ends like the person's, stays.
+    neighbour = _signed_in(commune_admin)
+    other = neighbour.session
+    other["a_form_draft"] = {"email": "x" + citizen.email}
+    other.save()
+    response = laptop.post(DELETE, {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302 and not User.objects.filter(pk=citizen.pk).exists()
+    assert _sessions_naming(citizen) == []
+    assert phone.get(MY_DATA).status_code == 302  # sent to the login page
+    assert "_auth_user_id" not in phone.session
+    assert neighbour.get(MY_DATA).status_code == 200
+
+
 def test_purge_deletes_expired_exports_and_their_files(citizen, commune_admin, django_capture_on_commit_callbacks):
     _request_export(_signed_in(citizen), django_capture_on_commit_callbacks)
     old = DataExport.objects.get(user=citizen)
