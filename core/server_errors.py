@@ -4,7 +4,8 @@ A database that cannot be reached (PostgreSQL down or restarting, SQLite locked 
 is an outage, not a bug: a short 503 page in the request's language with ``Retry-After``, or
 the API's error format under ``/api/``. Nothing here touches the database, and the next request
 connects again, so pages come back with the database, without a restart. Any other error
-keeps the plain 500 page, or the API's format under ``/api/``.
+keeps the plain 500 page (the API's error middleware writes it in the API's format under
+``/api/``).
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
             "lang": (get_language() or "fr").split("-")[0], "retry_after": RETRY_AFTER_SECONDS,
         })
         return HttpResponse(html, status=503, headers=headers)
-    if is_api:
-        return error_response(500, _("Une erreur inattendue est survenue. Réessayez dans quelques "
-                                     "minutes."), code="server_error")
+    # Any other error: the plain 500 page, which core.api.middleware.ApiErrorMiddleware turns
+    # into the API's error format under /api/.
     return defaults.server_error(request, template_name)
