@@ -258,9 +258,15 @@ _PAGE = """<!DOCTYPE html><html{lang}><head><meta charset="utf-8">
 <body><a href="#main">Aller au contenu</a><main id="main" tabindex="-1"><h1>{title}</h1>{body}</main></body></html>"""
 
 
+# The seeded pages carry the faults the gate must catch by itself (inline styles, a third-party
+# image, an inline handler): they are served without the instance's Content-Security-Policy,
+# which would otherwise block those faults before the gate could see them.
+_NO_POLICY = {"Content-Security-Policy": "default-src * data: 'unsafe-inline'"}
+
+
 def _page(body: str, title: str = "Page d'essai", lang: str = ' lang="fr"'):
     def view(request):
-        return HttpResponse(_PAGE.format(body=body, title=title, lang=lang))
+        return HttpResponse(_PAGE.format(body=body, title=title, lang=lang), headers=_NO_POLICY)
 
     return view
 
@@ -274,7 +280,7 @@ def _form_view(request, button: str):
         _received["q"] = request.POST.get("q", "")
         return HttpResponseRedirect("/essai/merci/")
     form = f'<form method="post" action=""><label for="q">Idée</label> <input id="q" name="q">{button}</form>'
-    return HttpResponse(_PAGE.format(body=form, title="Formulaire d'essai", lang=' lang="fr"'))
+    return HttpResponse(_PAGE.format(body=form, title="Formulaire d'essai", lang=' lang="fr"'), headers=_NO_POLICY)
 
 
 urlpatterns = [
