@@ -4,6 +4,7 @@ Plugin authors load them with `pytest_plugins = ["core.testing"]` in their `conf
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -162,3 +163,34 @@ def _ledger_cleared_before_flush(request):
     with ledger_triggers_disabled() as cursor:
         for table in LEDGER_TABLES:
             cursor.execute(f"DELETE FROM {table}")
+
+
+def give_site(organisation: Organisation, hostname: str, port: int = 80) -> str:
+    """Give ``organisation`` a Wagtail site of its own at ``hostname`` (its pages live there,
+    docs/operators.md "Host names"); returns the host name, for ``HTTP_HOST``."""
+    from wagtail.models import Page, Site
+
+    organisation.site = Site.objects.create(hostname=hostname, port=port, root_page=Page.get_first_root_node())
+    organisation.save()
+    return hostname
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache and the rate-limit counters pointed at a Redis that does not answer."""
+    from core.redis_cache import local_counters
+
+    settings.CACHES = {"default": {
+        "BACKEND": "core.redis_cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }}
+    local_counters.clear()
+    yield
+    local_counters.clear()

@@ -7,22 +7,17 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from core.hosts import absolute_url, origin_of
 from core.notifications.models import Notification
 from core.notifications.services import follow, notify_followers
+from core.testing import give_site as site_for
 from tests.conftest import make_space, make_user
 
 pytestmark = pytest.mark.django_db
 
 SITE_NAME = '<p class="site-name"><a href="/">{}</a></p>'
-
-
-def site_for(organisation, hostname: str, port: int = 80) -> str:
-    organisation.site = Site.objects.create(hostname=hostname, port=port, root_page=Page.get_first_root_node())
-    organisation.save()
-    return hostname
 
 
 @pytest.fixture(autouse=True)

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
 from tests.conftest import make_user
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_down(settings):
-    from core.redis_cache import local_counters
-
-    settings.CACHES = {"default": {
-        "BACKEND": "core.redis_cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }}
-    local_counters.clear()
-    yield
-    local_counters.clear()
 
 
 def test_the_cache_behaves_as_no_cache_and_keeps_counters_locally(redis_down):

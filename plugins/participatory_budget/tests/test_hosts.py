@@ -4,19 +4,13 @@ organisation's host they redirect there, as the API answers 404 there."""
 from __future__ import annotations
 
 import pytest
-from wagtail.models import Page, Site
 
 from core.models import Component
+from core.testing import give_site as site_for
 from plugins.participatory_budget import services
 from tests.conftest import make_space
 
 pytestmark = pytest.mark.django_db
-
-
-def site_for(organisation, hostname: str) -> str:
-    organisation.site = Site.objects.create(hostname=hostname, port=80, root_page=Page.get_first_root_node())
-    organisation.save()
-    return hostname
 
 
 @pytest.fixture(autouse=True)

@@ -7,20 +7,15 @@ import re
 
 import pytest
 from django.core import mail
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from core.models import Component
+from core.testing import give_site as site_for
 from plugins.petitions import services, tasks
 from plugins.petitions.models import PetitionSettings
 from tests.conftest import make_space
 
 pytestmark = pytest.mark.django_db
-
-
-def site_for(organisation, hostname: str, port: int = 80) -> str:
-    organisation.site = Site.objects.create(hostname=hostname, port=port, root_page=Page.get_first_root_node())
-    organisation.save()
-    return hostname
 
 
 @pytest.fixture(autouse=True)

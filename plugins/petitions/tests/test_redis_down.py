@@ -3,31 +3,9 @@ signing limits fall back to each process's memory."""
 
 from __future__ import annotations
 
-import socket
-
-import pytest
 from django.test import Client
 
 from plugins.petitions.models import Signature
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_down(settings):
-    settings.CACHES = {"default": {
-        "BACKEND": "core.redis_cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0",
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-    }}
-    from core.redis_cache import local_counters
-
-    local_counters.clear()
-    yield
-    local_counters.clear()
 
 
 def _sign(petition, n: int, ip: str = "203.0.113.1"):

@@ -7,18 +7,12 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.urls import reverse
-from wagtail.models import Page, Site
 
 from core.models import PluginSetting
+from core.testing import give_site as site_for
 from plugins.qa_elus import services
 
 pytestmark = pytest.mark.django_db
-
-
-def site_for(organisation, hostname: str) -> str:
-    organisation.site = Site.objects.create(hostname=hostname, port=80, root_page=Page.get_first_root_node())
-    organisation.save()
-    return hostname
 
 
 @pytest.fixture(autouse=True)
